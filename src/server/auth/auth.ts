@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { account, appSetting, session, user, verification } from "../db/schema";
+
+export interface AuthOptions {
+  secret: string;
+  /** Public URL of the app; when unset, each request's own origin is used. */
+  baseURL?: string;
+  rateLimit: boolean;
+}
+
+export function createAuth(db: Database, options: AuthOptions) {
+  return betterAuth({
+    database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
+    secret: options.secret,
+    baseURL: options.baseURL,
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    rateLimit: { enabled: options.rateLimit, window: 60, max: 300 },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+export type SessionUser = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>["user"];
+
+/**
+ * The signing secret: from the environment, or else generated once and kept in the database, so that
+ * zero-setup runs work and every process on the same database signs alike.
+ */
+export async function resolveAuthSecret(db: Database, fromEnv?: string): Promise<string> {
+  if (fromEnv) return fromEnv;
+  await db
+    .insert(appSetting)
+    .values({ key: "auth_secret", value: randomBytes(48).toString("base64url") })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(appSetting).where(eq(appSetting.key, "auth_secret"));
+  return row!.value;
+}

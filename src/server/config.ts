@@ -1,0 +1,62 @@
+import path from "node:path";
+import { z } from "zod";
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ["true", "1", "yes", "on"].includes(v)));
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const envSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres://").optional()),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
+  BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  AUTH_RATE_LIMIT: flag(true),
+  RUNNER_ENABLED: flag(true),
+  TASK_CONCURRENCY: intFrom(3, 1, 256),
+  TASK_PER_USER_CONCURRENCY: intFrom(2, 1, 256),
+  TASK_HISTORY_LIMIT: intFrom(100, 1, 10_000),
+  TASK_ACTIVE_LIMIT: intFrom(20, 1, 10_000),
+  TASK_KILL_GRACE_MS: intFrom(2000, 0, 60_000),
+  TASK_MAX_ATTEMPTS: intFrom(2, 1, 10),
+  TASK_PROGRESS_INTERVAL_MS: intFrom(250, 0, 60_000),
+  TASK_TOMBSTONE_TTL_MS: intFrom(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
+});
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** Reads the whole configuration from the environment; a bad value stops start-up with a readable message. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    authSecret: e.BETTER_AUTH_SECRET,
+    authUrl: e.BETTER_AUTH_URL,
+    authRateLimit: e.AUTH_RATE_LIMIT,
+    runnerEnabled: e.RUNNER_ENABLED,
+    tasks: {
+      concurrency: e.TASK_CONCURRENCY,
+      perUserConcurrency: e.TASK_PER_USER_CONCURRENCY,
+      historyLimit: e.TASK_HISTORY_LIMIT,
+      activeLimit: e.TASK_ACTIVE_LIMIT,
+      killGraceMs: e.TASK_KILL_GRACE_MS,
+      maxAttempts: e.TASK_MAX_ATTEMPTS,
+      progressIntervalMs: e.TASK_PROGRESS_INTERVAL_MS,
+      tombstoneTtlMs: e.TASK_TOMBSTONE_TTL_MS,
+    },
+  };
+}
+
+export type TaskLimits = AppConfig["tasks"];

@@ -1,0 +1,163 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import type { TaskStatus } from "../../shared/tasks";
+
+// ---- better-auth core tables (field names as better-auth expects them) ----
+
+export const user = pgTable("user", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  email: text("email").notNull().unique(),
+  emailVerified: boolean("email_verified").notNull().default(false),
+  image: text("image"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const session = pgTable(
+  "session",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    token: text("token").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("session_user_id_idx").on(t.userId)],
+);
+
+export const account = pgTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("account_user_id_idx").on(t.userId)],
+);
+
+export const verification = pgTable(
+  "verification",
+  {
+    id: text("id").primaryKey(),
+    identifier: text("identifier").notNull(),
+    value: text("value").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("verification_identifier_idx").on(t.identifier)],
+);
+
+// ---- application settings shared by every process on the database ----
+
+export const appSetting = pgTable("app_setting", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+// ---- background tasks ----
+
+
+/** Times are epoch milliseconds. */
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+export const backgroundTask = pgTable(
+  "background_task",
+  {
+    id: uuid("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    title: text("title").notNull(),
+    status: text("status").$type<TaskStatus>().notNull().default("queued"),
+    progress: integer("progress").notNull().default(0),
+    stage: text("stage"),
+    payload: jsonb("payload").notNull().default({}),
+    result: jsonb("result"),
+    errorMessage: text("error_message"),
+    errorCode: text("error_code"),
+    deviceId: text("device_id"),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+    startedAt: ms("started_at"),
+    finishedAt: ms("finished_at"),
+    cancelRequestedAt: ms("cancel_requested_at"),
+    attempts: integer("attempts").notNull().default(0),
+    /** The user's task clock value at this row's last change: the sync cursor compares against it. */
+    version: ms("version").notNull(),
+    /** Creation order, to break ties between tasks created in the same millisecond (FIFO). */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
+    /** Which runner process holds the task while it runs, and until when. */
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: ms("lease_expires_at"),
+  },
+  (t) => [
+    index("background_task_user_created_idx").on(t.userId, t.createdAt),
+    index("background_task_user_version_idx").on(t.userId, t.version),
+    index("background_task_queue_idx").on(t.createdAt, t.seq).where(sql`${t.status} = 'queued'`),
+    index("background_task_running_idx").on(t.userId).where(sql`${t.status} = 'running'`),
+    check("background_task_status_check", sql`${t.status} in ('queued', 'running', 'completed', 'failed', 'cancelled')`),
+    check("background_task_progress_check", sql`${t.progress} between 0 and 100`),
+  ],
+);
+
+/**
+ * One row per user. Every change to a user's tasks increments `version` while holding this row's lock
+ * until commit, so a user's versions become visible in order and a cursor never skips a change.
+ * The row lock also serialises the history cap and the active-task cap.
+ */
+export const taskClock = pgTable("task_clock", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => user.id, { onDelete: "cascade" }),
+  version: ms("version").notNull().default(0),
+  /** Tombstones at or below this version were pruned: an older cursor needs a full resync. */
+  tombstoneFloor: ms("tombstone_floor").notNull().default(0),
+});
+
+/** What a deleted task leaves behind, so an incremental sync can tell a device what disappeared. */
+export const taskTombstone = pgTable(
+  "task_tombstone",
+  {
+    taskId: uuid("task_id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    version: ms("version").notNull(),
+    deletedAt: ms("deleted_at").notNull(),
+  },
+  (t) => [index("task_tombstone_user_version_idx").on(t.userId, t.version)],
+);
+
+export type BackgroundTaskRow = typeof backgroundTask.$inferSelect;

@@ -1,0 +1,18 @@
+/** An error meant for the caller: its status, code and message reach the HTTP response as they are. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const badRequest = (message: string, code = "bad_request") => new AppError(400, code, message);
+export const notFound = (message = "Not found.", code = "not_found") => new AppError(404, code, message);
+export const conflict = (message: string, code = "conflict", details?: Record<string, unknown>) =>
+  new AppError(409, code, message, details);
+export const unauthorized = () => new AppError(401, "unauthorized", "Sign in to continue.");

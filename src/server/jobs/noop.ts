@@ -1,0 +1,24 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import type { TaskDefinition } from "../tasks/types";
+
+const payloadSchema = z.object({
+  durationMs: z.number().int().min(0).max(10 * 60 * 1000).default(0),
+  steps: z.number().int().min(1).max(100).default(10),
+});
+
+/** A task that only waits, reporting progress: for diagnostics and throughput benchmarks. */
+export const noopTask: TaskDefinition<z.infer<typeof payloadSchema>> = {
+  type: "noop",
+  payloadSchema,
+  defaultTitle: (p) => (p.durationMs > 0 ? `Wait ${p.durationMs} ms` : "No-op"),
+  async run({ payload, signal, progress }) {
+    if (payload.durationMs > 0) {
+      for (let step = 1; step <= payload.steps; step++) {
+        await sleep(payload.durationMs / payload.steps, undefined, { signal });
+        progress((step / payload.steps) * 100, "waiting");
+      }
+    }
+    return { result: { waitedMs: payload.durationMs } };
+  },
+};

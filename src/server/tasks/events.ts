@@ -1,0 +1,53 @@
+import { EventEmitter } from "node:events";
+
+/** A committed change to one of a user's tasks. Small on purpose: listeners fetch data through the cursor. */
+export interface TaskChangeEvent {
+  userId: string;
+  taskId: string;
+  version: number;
+  kind: "upsert" | "delete";
+}
+
+/** A request to stop a task's work, wherever it runs. */
+export interface TaskCancelEvent {
+  taskId: string;
+}
+
+/**
+ * How the engine tells the rest of the system what happened. The in-process bus serves one process;
+ * a cross-process implementation can carry the same events between instances.
+ */
+export interface TaskEventBus {
+  publishChange(event: TaskChangeEvent): void;
+  publishCancel(event: TaskCancelEvent): void;
+  /** Returns the unsubscribe function. */
+  onChange(listener: (event: TaskChangeEvent) => void): () => void;
+  onCancel(listener: (event: TaskCancelEvent) => void): () => void;
+}
+
+export class InProcessEventBus implements TaskEventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Every open push connection subscribes: the default limit of 10 is meant for leaks, not for this.
+    this.emitter.setMaxListeners(0);
+  }
+
+  publishChange(event: TaskChangeEvent) {
+    this.emitter.emit("change", event);
+  }
+
+  publishCancel(event: TaskCancelEvent) {
+    this.emitter.emit("cancel", event);
+  }
+
+  onChange(listener: (event: TaskChangeEvent) => void) {
+    this.emitter.on("change", listener);
+    return () => void this.emitter.off("change", listener);
+  }
+
+  onCancel(listener: (event: TaskCancelEvent) => void) {
+    this.emitter.on("cancel", listener);
+    return () => void this.emitter.off("cancel", listener);
+  }
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from "node:crypto";
+import { badRequest } from "../errors";
+import type { CreateTaskInput } from "../../shared/tasks";
+import type { TaskStore } from "./store";
+import type { TaskTypes } from "./types";
+
+/** Checks a new task's type and payload against its definition, then creates it. */
+export async function createTask(
+  store: TaskStore,
+  types: TaskTypes,
+  userId: string,
+  input: CreateTaskInput,
+  deviceId: string | null,
+) {
+  const definition = types.get(input.type);
+  if (!definition) {
+    throw badRequest(`Unknown task type "${input.type}". Known types: ${types.names().join(", ")}.`, "unknown_task_type");
+  }
+  const payload = definition.payloadSchema.safeParse(input.payload ?? {});
+  if (!payload.success) {
+    const issue = payload.error.issues[0];
+    const where = issue?.path.length ? `payload.${issue.path.join(".")}: ` : "payload: ";
+    throw badRequest(`${where}${issue?.message ?? "invalid"}`, "invalid_payload");
+  }
+  return store.create(
+    userId,
+    {
+      id: input.id ?? randomUUID(),
+      type: input.type,
+      title: input.title ?? definition.defaultTitle(payload.data),
+      payload: payload.data,
+    },
+    deviceId,
+  );
+}

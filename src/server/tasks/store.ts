@@ -1,0 +1,583 @@
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { rowsOf, type Database, type Transaction } from "../db/client";
+import { backgroundTask as bt, taskClock, taskTombstone, type BackgroundTaskRow } from "../db/schema";
+import { AppError, conflict, notFound } from "../errors";
+import {
+  ACTIVE_STATUSES,
+  FINISHED_STATUSES,
+  type BackgroundTask,
+  type TaskError,
+  type TaskSyncResponse,
+} from "../../shared/tasks";
+import type { TaskChangeEvent, TaskEventBus } from "./events";
+
+export interface StoreLimits {
+  historyLimit: number;
+  activeLimit: number;
+}
+
+/** Identifies one attempt of a task held by one runner: every write the runner makes carries it. */
+export interface TaskFence {
+  taskId: string;
+  userId: string;
+  owner: string;
+  attempt: number;
+}
+
+export interface NewTask {
+  id: string;
+  type: string;
+  title: string;
+  payload: unknown;
+}
+
+/** Thrown inside a transaction to roll it back when nothing changed, carrying what to return instead. */
+class NoChange<T> {
+  constructor(readonly value: T) {}
+}
+
+export function toTaskDto(row: BackgroundTaskRow): BackgroundTask {
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    status: row.status,
+    progress: row.progress,
+    stage: row.stage,
+    payload: row.payload,
+    result: row.result ?? null,
+    error: row.errorMessage ? { message: row.errorMessage, code: row.errorCode ?? "error" } : null,
+    deviceId: row.deviceId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    cancelRequestedAt: row.cancelRequestedAt,
+    attempts: row.attempts,
+    version: row.version,
+  };
+}
+
+const activeStatuses = [...ACTIVE_STATUSES];
+const finishedStatuses = [...FINISHED_STATUSES];
+
+/**
+ * The only place where task rows change. Every change runs in a transaction that first takes the
+ * user's clock row (lock + next version), then makes a compare-and-set on the task's status, and
+ * publishes its events only after the commit.
+ */
+export class TaskStore {
+  constructor(
+    readonly db: Database,
+    private readonly bus: TaskEventBus,
+    private readonly limits: StoreLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // ---------- the user's clock ----------
+
+  /** Locks the user's clock row until commit and returns the next version. */
+  private async nextVersion(tx: Transaction, userId: string): Promise<number> {
+    const [row] = await tx
+      .insert(taskClock)
+      .values({ userId, version: 1 })
+      .onConflictDoUpdate({ target: taskClock.userId, set: { version: sql`${taskClock.version} + 1` } })
+      .returning({ version: taskClock.version });
+    return row!.version;
+  }
+
+  /**
+   * Runs `fn` in a transaction with the user's next version, then publishes its changes.
+   * `fn` throws NoChange to roll back (no version is used up) and return a value anyway.
+   */
+  private async mutate<T>(
+    userId: string,
+    fn: (tx: Transaction, version: number, changes: TaskChangeEvent[]) => Promise<T>,
+  ): Promise<T> {
+    const changes: TaskChangeEvent[] = [];
+    let value: T;
+    try {
+      value = await this.db.transaction(async (tx) => fn(tx, await this.nextVersion(tx, userId), changes));
+    } catch (err) {
+      if (err instanceof NoChange) return err.value as T;
+      throw err;
+    }
+    for (const change of changes) this.bus.publishChange(change);
+    return value;
+  }
+
+  // ---------- reads ----------
+
+  async get(userId: string, taskId: string): Promise<BackgroundTask | null> {
+    const [row] = await this.db.select().from(bt).where(and(eq(bt.id, taskId), eq(bt.userId, userId)));
+    return row ? toTaskDto(row) : null;
+  }
+
+  private async clockOf(userId: string) {
+    const [clock] = await this.db
+      .select({ version: taskClock.version, floor: taskClock.tombstoneFloor })
+      .from(taskClock)
+      .where(eq(taskClock.userId, userId));
+    return clock ?? { version: 0, floor: 0 };
+  }
+
+  /** The user's tasks, newest first, with a cursor for later deltas. */
+  async list(userId: string): Promise<TaskSyncResponse> {
+    // The clock is read first: every change at or below it has committed, so the rows read next include them.
+    const clock = await this.clockOf(userId);
+    const rows = await this.db
+      .select()
+      .from(bt)
+      .where(eq(bt.userId, userId))
+      .orderBy(desc(bt.createdAt), desc(bt.seq))
+      .limit(this.limits.historyLimit);
+    const cursor = Math.max(clock.version, ...rows.map((r) => r.version));
+    return { cursor: String(cursor), full: true, tasks: rows.map(toTaskDto), deleted: [] };
+  }
+
+  /** What changed since `since`: changed tasks and deleted ids, or a full list when the cursor is unusable. */
+  async changesSince(userId: string, since: number): Promise<TaskSyncResponse> {
+    const clock = await this.clockOf(userId);
+    if (since === clock.version) return { cursor: String(since), full: false, tasks: [], deleted: [] };
+    // A cursor from the future (another database) or older than the pruned tombstones cannot be trusted.
+    if (since > clock.version || since < clock.floor) return this.list(userId);
+
+    const [rows, tombstones] = await Promise.all([
+      this.db
+        .select()
+        .from(bt)
+        .where(and(eq(bt.userId, userId), gt(bt.version, since)))
+        .orderBy(asc(bt.version)),
+      this.db
+        .select({ taskId: taskTombstone.taskId, version: taskTombstone.version })
+        .from(taskTombstone)
+        .where(and(eq(taskTombstone.userId, userId), gt(taskTombstone.version, since))),
+    ]);
+    const cursor = Math.max(clock.version, ...rows.map((r) => r.version), ...tombstones.map((t) => t.version));
+    return {
+      cursor: String(cursor),
+      full: false,
+      tasks: rows.map(toTaskDto),
+      deleted: tombstones.map((t) => t.taskId),
+    };
+  }
+
+  // ---------- user actions ----------
+
+  /**
+   * Creates a task, or returns the existing one when the same user sends the same id again.
+   * Within the same transaction: the active-task cap is checked and the history cap enforced.
+   */
+  async create(userId: string, task: NewTask, deviceId: string | null): Promise<{ task: BackgroundTask; created: boolean }> {
+    return this.mutate(userId, async (tx, version, changes) => {
+      const existing = await this.findOwned(tx, task.id, userId);
+      if (existing) throw new NoChange({ task: toTaskDto(existing), created: false });
+
+      const [{ active }] = (await tx
+        .select({ active: sql<number>`count(*)::int` })
+        .from(bt)
+        .where(and(eq(bt.userId, userId), inArray(bt.status, activeStatuses)))) as [{ active: number }];
+      if (active >= this.limits.activeLimit) {
+        throw new AppError(
+          429,
+          "too_many_active_tasks",
+          `You already have ${active} tasks queued or running (the limit is ${this.limits.activeLimit}). Wait for some to finish or cancel them, then try again.`,
+        );
+      }
+
+      const now = this.now();
+      const [row] = await tx
+        .insert(bt)
+        .values({
+          id: task.id,
+          userId,
+          type: task.type,
+          title: task.title,
+          status: "queued",
+          payload: task.payload ?? {},
+          deviceId,
+          createdAt: now,
+          updatedAt: now,
+          version,
+        })
+        .onConflictDoNothing({ target: bt.id })
+        .returning();
+      if (!row) {
+        // Another user's task has this id: say so without revealing anything about it.
+        throw conflict("A task with this id already exists. Use a new id.", "task_id_taken");
+      }
+      await tx.delete(taskTombstone).where(eq(taskTombstone.taskId, task.id));
+      changes.push({ userId, taskId: row.id, version, kind: "upsert" });
+
+      await this.enforceHistoryCap(tx, userId, version, now, changes);
+      return { task: toTaskDto(row), created: true };
+    });
+  }
+
+  private async findOwned(tx: Transaction, taskId: string, userId: string) {
+    const [row] = await tx.select().from(bt).where(eq(bt.id, taskId));
+    if (row && row.userId !== userId) throw conflict("A task with this id already exists. Use a new id.", "task_id_taken");
+    return row;
+  }
+
+  /** Deletes the oldest finished tasks beyond the history limit. Active tasks are never dropped. */
+  private async enforceHistoryCap(
+    tx: Transaction,
+    userId: string,
+    version: number,
+    now: number,
+    changes: TaskChangeEvent[],
+  ) {
+    const [{ total }] = (await tx
+      .select({ total: sql<number>`count(*)::int` })
+      .from(bt)
+      .where(eq(bt.userId, userId))) as [{ total: number }];
+    const excess = total - this.limits.historyLimit;
+    if (excess <= 0) return;
+    const oldest = await tx
+      .select({ id: bt.id })
+      .from(bt)
+      .where(and(eq(bt.userId, userId), inArray(bt.status, finishedStatuses)))
+      .orderBy(asc(bt.createdAt), asc(bt.seq))
+      .limit(excess);
+    await this.deleteWithTombstones(
+      tx,
+      userId,
+      oldest.map((r) => r.id),
+      version,
+      now,
+      changes,
+    );
+  }
+
+  private async deleteWithTombstones(
+    tx: Transaction,
+    userId: string,
+    taskIds: string[],
+    version: number,
+    now: number,
+    changes: TaskChangeEvent[],
+  ): Promise<string[]> {
+    if (taskIds.length === 0) return [];
+    const deleted = await tx
+      .delete(bt)
+      .where(and(eq(bt.userId, userId), inArray(bt.id, taskIds)))
+      .returning({ id: bt.id });
+    if (deleted.length === 0) return [];
+    await tx
+      .insert(taskTombstone)
+      .values(deleted.map((d) => ({ taskId: d.id, userId, version, deletedAt: now })))
+      .onConflictDoUpdate({ target: taskTombstone.taskId, set: { version, deletedAt: now } });
+    for (const d of deleted) changes.push({ userId, taskId: d.id, version, kind: "delete" });
+    return deleted.map((d) => d.id);
+  }
+
+  /**
+   * Cancels a queued or running task at once; a running task's work is told to stop in the same moment.
+   * Cancelling a cancelled task again is harmless; a completed or failed one is a 409.
+   */
+  async cancel(userId: string, taskId: string, deviceId: string | null): Promise<BackgroundTask> {
+    const { task, wasRunning } = await this.mutate(userId, async (tx, version, changes) => {
+      const now = this.now();
+      const [row] = await tx
+        .update(bt)
+        .set({
+          status: "cancelled",
+          cancelRequestedAt: now,
+          finishedAt: now,
+          updatedAt: now,
+          deviceId: sql`coalesce(${deviceId}, ${bt.deviceId})`,
+          version,
+        })
+        .where(and(eq(bt.id, taskId), eq(bt.userId, userId), inArray(bt.status, activeStatuses)))
+        .returning();
+      if (row) {
+        changes.push({ userId, taskId, version, kind: "upsert" });
+        return { task: toTaskDto(row), wasRunning: row.startedAt !== null };
+      }
+      const [current] = await tx.select().from(bt).where(and(eq(bt.id, taskId), eq(bt.userId, userId)));
+      if (!current) throw notFound("Task not found.", "task_not_found");
+      if (current.status === "cancelled") throw new NoChange({ task: toTaskDto(current), wasRunning: false });
+      throw conflict(`The task has already ${current.status === "completed" ? "completed" : "failed"}; it cannot be cancelled.`, "task_finished", {
+        status: current.status,
+      });
+    });
+    if (wasRunning) this.bus.publishCancel({ taskId });
+    return task;
+  }
+
+  /** Deletes one task, cancelling its work first if it is still active. */
+  async delete(userId: string, taskId: string): Promise<void> {
+    const wasRunning = await this.mutate(userId, async (tx, version, changes) => {
+      const [row] = await tx.select().from(bt).where(and(eq(bt.id, taskId), eq(bt.userId, userId)));
+      if (!row) throw notFound("Task not found.", "task_not_found");
+      await this.deleteWithTombstones(tx, userId, [taskId], version, this.now(), changes);
+      return row.status === "running";
+    });
+    if (wasRunning) this.bus.publishCancel({ taskId });
+  }
+
+  /** Deletes the user's finished tasks (all, or those among `taskIds`). Active tasks are left alone. */
+  async purge(userId: string, taskIds?: string[]): Promise<number> {
+    if (taskIds?.length === 0) return 0;
+    return this.mutate(userId, async (tx, version, changes) => {
+      const finished = await tx
+        .select({ id: bt.id })
+        .from(bt)
+        .where(
+          and(
+            eq(bt.userId, userId),
+            inArray(bt.status, finishedStatuses),
+            taskIds ? inArray(bt.id, taskIds) : undefined,
+          ),
+        );
+      if (finished.length === 0) throw new NoChange(0);
+      const deleted = await this.deleteWithTombstones(tx, userId, finished.map((r) => r.id), version, this.now(), changes);
+      return deleted.length;
+    });
+  }
+
+  // ---------- runner operations (fenced by owner and attempt) ----------
+
+  /**
+   * Claims the oldest queued task whose user is under the per-user limit, for `owner`.
+   * A user's busy count is the tasks a live runner still holds, including cancelled ones whose work is
+   * still stopping, so a slot frees only when the work has really ended.
+   */
+  async claimNext(owner: string, perUserLimit: number, leaseMs: number): Promise<BackgroundTaskRow | null> {
+    const now = this.now();
+    const busyOf = (userId: unknown) =>
+      sql`(select count(*) from ${bt} as busy where busy.user_id = ${userId} and busy.lease_owner is not null and busy.lease_expires_at > ${now})`;
+    const candidates = await this.db
+      .select({ id: bt.id, userId: bt.userId })
+      .from(bt)
+      .where(and(eq(bt.status, "queued"), sql`${busyOf(bt.userId)} < ${perUserLimit}`))
+      .orderBy(asc(bt.createdAt), asc(bt.seq))
+      .limit(10);
+
+    for (const candidate of candidates) {
+      const claimed = await this.tryClaim(candidate.id, candidate.userId, owner, perUserLimit, leaseMs, busyOf);
+      if (claimed) return claimed;
+    }
+    return null;
+  }
+
+  private async tryClaim(
+    taskId: string,
+    userId: string,
+    owner: string,
+    perUserLimit: number,
+    leaseMs: number,
+    busyOf: (userId: unknown) => ReturnType<typeof sql>,
+  ): Promise<BackgroundTaskRow | null> {
+    const changes: TaskChangeEvent[] = [];
+    try {
+      const row = await this.db.transaction(async (tx) => {
+        // Another process claiming for this user right now: skip rather than wait.
+        const [locked] = await tx
+          .select({ version: taskClock.version })
+          .from(taskClock)
+          .where(eq(taskClock.userId, userId))
+          .for("update", { skipLocked: true });
+        if (!locked) throw new NoChange(null);
+        const [{ busy }] = rowsOf<{ busy: number }>(await tx.execute(sql`select ${busyOf(userId)}::int as busy`)) as [{ busy: number }];
+        if (busy >= perUserLimit) throw new NoChange(null);
+
+        const version = await this.nextVersion(tx, userId);
+        const now = this.now();
+        const [claimed] = await tx
+          .update(bt)
+          .set({
+            status: "running",
+            attempts: sql`${bt.attempts} + 1`,
+            startedAt: now,
+            updatedAt: now,
+            progress: 0,
+            stage: null,
+            leaseOwner: owner,
+            leaseExpiresAt: now + leaseMs,
+            version,
+          })
+          .where(and(eq(bt.id, taskId), eq(bt.status, "queued")))
+          .returning();
+        if (!claimed) throw new NoChange(null);
+        changes.push({ userId, taskId, version, kind: "upsert" });
+        return claimed;
+      });
+      for (const c of changes) this.bus.publishChange(c);
+      return row;
+    } catch (err) {
+      if (err instanceof NoChange) return null;
+      throw err;
+    }
+  }
+
+  private fenced(f: TaskFence) {
+    return and(eq(bt.id, f.taskId), eq(bt.status, "running"), eq(bt.leaseOwner, f.owner), eq(bt.attempts, f.attempt));
+  }
+
+  /** Records progress; false when the task is no longer this attempt's to report on. */
+  async reportProgress(f: TaskFence, progress: number, stage: string | null): Promise<boolean> {
+    return this.mutate(f.userId, async (tx, version, changes) => {
+      const [row] = await tx
+        .update(bt)
+        .set({ progress, stage, updatedAt: this.now(), version })
+        .where(this.fenced(f))
+        .returning({ id: bt.id });
+      if (!row) throw new NoChange(false);
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
+      return true;
+    });
+  }
+
+  /**
+   * Completes the task with its result, running `commit` (which writes the rows the job creates) in the
+   * same transaction. All of it rolls back unless the task is still this attempt's, running, and not
+   * cancelled, so a cancelled task never ends completed and never leaves a half-written result.
+   */
+  async complete(f: TaskFence, commit: (tx: Transaction) => Promise<unknown>): Promise<boolean> {
+    return this.mutate(f.userId, async (tx, version, changes) => {
+      const result = await commit(tx);
+      const now = this.now();
+      const [row] = await tx
+        .update(bt)
+        .set({
+          status: "completed",
+          result: result ?? null,
+          progress: 100,
+          finishedAt: now,
+          updatedAt: now,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          version,
+        })
+        .where(and(this.fenced(f), sql`${bt.cancelRequestedAt} is null`))
+        .returning({ id: bt.id });
+      if (!row) throw new NoChange(false);
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
+      return true;
+    });
+  }
+
+  async fail(f: TaskFence, error: TaskError): Promise<boolean> {
+    return this.mutate(f.userId, async (tx, version, changes) => {
+      const now = this.now();
+      const [row] = await tx
+        .update(bt)
+        .set({
+          status: "failed",
+          errorMessage: error.message,
+          errorCode: error.code,
+          finishedAt: now,
+          updatedAt: now,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          version,
+        })
+        .where(this.fenced(f))
+        .returning({ id: bt.id });
+      if (!row) throw new NoChange(false);
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
+      return true;
+    });
+  }
+
+  /** Gives up the lease once the work has really stopped (after a cancel): frees the user's slot. */
+  async releaseLease(f: TaskFence): Promise<void> {
+    await this.db
+      .update(bt)
+      .set({ leaseOwner: null, leaseExpiresAt: null })
+      .where(and(eq(bt.id, f.taskId), eq(bt.leaseOwner, f.owner), eq(bt.attempts, f.attempt)));
+  }
+
+  /**
+   * Renews the leases `owner` holds on `taskIds` in one query. Returns, per task still held, whether a
+   * cancel was requested; a task missing from the answer has been lost.
+   */
+  async renewLeases(owner: string, taskIds: string[], leaseMs: number) {
+    if (taskIds.length === 0) return [];
+    return this.db
+      .update(bt)
+      .set({ leaseExpiresAt: this.now() + leaseMs })
+      .where(and(eq(bt.leaseOwner, owner), inArray(bt.id, taskIds)))
+      .returning({ id: bt.id, attempts: bt.attempts, cancelRequestedAt: bt.cancelRequestedAt, status: bt.status });
+  }
+
+  /** Which of these tasks are still running with no cancel recorded: the work of the others should stop. */
+  async stillWanted(taskIds: string[]): Promise<Set<string>> {
+    if (taskIds.length === 0) return new Set();
+    const rows = await this.db
+      .select({ id: bt.id })
+      .from(bt)
+      .where(and(inArray(bt.id, taskIds), eq(bt.status, "running"), sql`${bt.cancelRequestedAt} is null`));
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Takes back the tasks whose runner died: with `everything`, all running tasks (the embedded database
+   * has a single process, so at boot any running task is an orphan); otherwise those whose lease expired.
+   * Each is re-queued while it has attempts left, and failed with `reason` after that.
+   */
+  async recoverOrphans(opts: { everything: boolean; maxAttempts: number; reason: TaskError }): Promise<number> {
+    const now = this.now();
+    const orphaned = (t: typeof bt) =>
+      opts.everything ? isNotNull(t.leaseOwner) : and(isNotNull(t.leaseOwner), lt(t.leaseExpiresAt, now));
+    const orphans = await this.db
+      .select({ id: bt.id, userId: bt.userId, attempts: bt.attempts })
+      .from(bt)
+      .where(and(eq(bt.status, "running"), opts.everything ? undefined : lt(bt.leaseExpiresAt, now)));
+
+    let recovered = 0;
+    for (const orphan of orphans) {
+      const requeue = orphan.attempts < opts.maxAttempts;
+      const done = await this.mutate(orphan.userId, async (tx, version, changes) => {
+        const [row] = await tx
+          .update(bt)
+          .set(
+            requeue
+              ? { status: "queued", progress: 0, stage: null, startedAt: null, leaseOwner: null, leaseExpiresAt: null, updatedAt: now, version }
+              : {
+                  status: "failed",
+                  errorMessage: opts.reason.message,
+                  errorCode: opts.reason.code,
+                  finishedAt: now,
+                  leaseOwner: null,
+                  leaseExpiresAt: null,
+                  updatedAt: now,
+                  version,
+                },
+          )
+          .where(and(eq(bt.id, orphan.id), eq(bt.status, "running"), eq(bt.attempts, orphan.attempts), orphaned(bt)))
+          .returning({ id: bt.id });
+        if (!row) throw new NoChange(false);
+        changes.push({ userId: orphan.userId, taskId: orphan.id, version, kind: "upsert" });
+        return true;
+      });
+      if (done) recovered++;
+    }
+    // Cancelled tasks whose stopping work died with its runner: their slot is free again.
+    await this.db
+      .update(bt)
+      .set({ leaseOwner: null, leaseExpiresAt: null })
+      .where(and(inArray(bt.status, finishedStatuses), orphaned(bt)));
+    return recovered;
+  }
+
+  /** Drops tombstones older than `ttlMs`; cursors older than what was dropped get a full resync. */
+  async pruneTombstones(ttlMs: number): Promise<number> {
+    const cutoff = this.now() - ttlMs;
+    const result = await this.db.execute(sql`
+      with pruned as (
+        delete from ${taskTombstone} where ${taskTombstone.deletedAt} < ${cutoff}
+        returning ${taskTombstone.userId} as user_id, ${taskTombstone.version} as version
+      ), floors as (
+        select user_id, max(version) as floor, count(*)::int as n from pruned group by user_id
+      ), updated as (
+        update ${taskClock} set tombstone_floor = greatest(${taskClock.tombstoneFloor}, floors.floor)
+        from floors where ${taskClock.userId} = floors.user_id
+        returning 1
+      )
+      select coalesce(sum(n), 0)::int as pruned from floors`);
+    return rowsOf<{ pruned: number }>(result)[0]?.pruned ?? 0;
+  }
+}

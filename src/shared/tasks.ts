@@ -1,0 +1,105 @@
+/**
+ * The background-task API contract, shared by the server and the browser client.
+ * Nothing here may import server code.
+ */
+import { z } from "zod";
+
+export const TASK_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const ACTIVE_STATUSES = ["queued", "running"] as const satisfies readonly TaskStatus[];
+export const FINISHED_STATUSES = ["completed", "failed", "cancelled"] as const satisfies readonly TaskStatus[];
+
+export const isActiveStatus = (s: TaskStatus) => (ACTIVE_STATUSES as readonly TaskStatus[]).includes(s);
+export const isFinishedStatus = (s: TaskStatus) => !isActiveStatus(s);
+
+export interface TaskError {
+  message: string;
+  code: string;
+}
+
+export interface BackgroundTask {
+  id: string;
+  type: string;
+  title: string;
+  status: TaskStatus;
+  progress: number;
+  stage: string | null;
+  payload: unknown;
+  result: unknown;
+  error: TaskError | null;
+  /** The last device that acted on the task. */
+  deviceId: string | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  cancelRequestedAt: number | null;
+  attempts: number;
+  version: number;
+}
+
+/** Response of GET /api/background-tasks/sync (full list or delta). */
+export interface TaskSyncResponse {
+  /** Pass back as `?since=` to get only what changed. */
+  cursor: string;
+  /** true: `tasks` is the whole list and replaces local state; false: a delta to merge. */
+  full: boolean;
+  tasks: BackgroundTask[];
+  /** Ids deleted since the cursor (always empty for a full list). */
+  deleted: string[];
+}
+
+export interface TaskResponse {
+  task: BackgroundTask;
+}
+
+export interface PurgeResponse {
+  deleted: number;
+}
+
+export interface DeleteResponse {
+  deleted: true;
+  taskId: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; status?: TaskStatus };
+}
+
+export const taskIdSchema = z.uuid({ message: "taskId must be a UUID" });
+
+export const cursorSchema = z
+  .string()
+  .regex(/^\d{1,15}$/, { message: "since must be a cursor returned by a previous sync" });
+
+export const DEVICE_ID_HEADER = "X-Device-Id";
+export const deviceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,100}$/, { message: "X-Device-Id must be 1-100 letters, digits, '.', '_', ':' or '-'" });
+
+export const createTaskSchema = z.object({
+  id: taskIdSchema.optional(),
+  type: z.string().min(1, { message: "type is required" }).max(100),
+  title: z.string().trim().min(1).max(200).optional(),
+  payload: z.unknown().optional(),
+  // Any client-sent `status` (or other field) is stripped: the server alone owns a task's status.
+});
+export type CreateTaskInput = z.infer<typeof createTaskSchema>;
+
+export const purgeBodySchema = z
+  .object({ taskIds: z.array(taskIdSchema).max(1000).optional() })
+  .optional();
+
+export const DELETE_ACTIONS = ["cancel", "purge"] as const;
+export const syncDeleteQuerySchema = z.object({
+  taskId: taskIdSchema.optional(),
+  action: z
+    .enum(DELETE_ACTIONS, { message: `action must be one of: ${DELETE_ACTIONS.join(", ")} (or absent to delete)` })
+    .optional(),
+});
+
+export const syncGetQuerySchema = z.object({
+  since: cursorSchema.optional(),
+  taskId: taskIdSchema.optional(),
+});

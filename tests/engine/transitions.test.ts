@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { eq, like } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { appSetting } from "@/server/db/schema";
+import { AppError } from "@/server/errors";
+import type { TaskDefinition } from "@/server/tasks/types";
+import { createEngine, sleep, untilTask, type Engine } from "../helpers/engine";
+
+/** A random pause: none, a microtask yield, a macrotask yield, or a few ms. */
+async function jitter(rand: () => number) {
+  const r = rand();
+  if (r < 0.25) return;
+  if (r < 0.5) return Promise.resolve();
+  if (r < 0.75) return new Promise((res) => setImmediate(res));
+  await sleep(Math.floor(rand() * 4));
+}
+
+/** Deterministic PRNG so a failing interleaving can be replayed from its seed. */
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const payloadSchema = z.object({ seed: z.number(), fail: z.boolean() });
+const rngs = new Map<string, () => number>();
+type Phase = "queued" | "started" | "halfway" | "commit" | "finished";
+const PHASES: Phase[] = ["queued", "started", "halfway", "commit", "finished"];
+/** Called by the handler as it passes each phase; a test fires its cancel from the phase it picked. */
+const phaseHooks = new Map<string, (phase: Phase) => void>();
+
+// Completes by writing a row in the completing transaction (like a CV), or fails, after random pauses.
+const racer: TaskDefinition<z.infer<typeof payloadSchema>> = {
+  type: "racer",
+  payloadSchema,
+  defaultTitle: () => "racer",
+  async run({ taskId, payload, progress }) {
+    const rand = rngs.get(taskId) ?? mulberry32(payload.seed);
+    const hook = phaseHooks.get(taskId);
+    hook?.("started");
+    await jitter(rand);
+    progress(50, "halfway");
+    hook?.("halfway");
+    await jitter(rand);
+    if (payload.fail) throw new Error("planned failure");
+    return {
+      async commit(tx) {
+        await tx.insert(appSetting).values({ key: `written:${taskId}`, value: "1" });
+        hook?.("commit");
+        await jitter(rand);
+        return { written: true };
+      },
+    };
+  },
+};
+
+describe("cancel races against completion and failure", () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await createEngine({ types: [racer as TaskDefinition<never>], limits: { activeLimit: 10_000, historyLimit: 10_000 } });
+    engine.runner({ concurrency: 64, perUserConcurrency: 64 }).start();
+  });
+  afterAll(() => engine.close());
+
+  for (const fail of [false, true]) {
+    it(`never lets a ${fail ? "failure" : "completion"} win over an accepted cancel (400 random interleavings)`, async () => {
+      const users = await Promise.all([1, 2, 3, 4].map(() => engine.addUser()));
+      const outcomes = await Promise.all(
+        Array.from({ length: 400 }, async (_, i) => {
+          const seed = (fail ? 100_000 : 0) + i;
+          const rand = mulberry32(seed);
+          const id = randomUUID();
+          rngs.set(id, mulberry32(seed * 7919));
+          const userId = users[i % users.length]!;
+          const cancelPhase = PHASES[Math.floor(rand() * PHASES.length)]!;
+          const tryCancel = async () => {
+            await jitter(rand);
+            try {
+              const task = await engine.store.cancel(userId, id, "device-b");
+              return task.status === "cancelled";
+            } catch (err) {
+              expect(err).toBeInstanceOf(AppError);
+              expect((err as AppError).status).toBe(409);
+              return false;
+            }
+          };
+          let cancel: Promise<boolean> | undefined;
+          phaseHooks.set(id, (phase) => {
+            if (phase === cancelPhase) cancel = tryCancel(); // not awaited: it races the handler
+          });
+          await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed, fail } }, null);
+          if (cancelPhase === "queued") cancel = tryCancel();
+          if (cancelPhase === "finished") {
+            await untilTask(engine, userId, id, (t) => t.status === "completed" || t.status === "failed");
+            cancel = tryCancel();
+          }
+          await untilTask(engine, userId, id, (t) => t.status !== "queued" && t.status !== "running");
+          cancel ??= tryCancel(); // a phase this task never reached (e.g. "commit" for a failing one)
+          return { id, userId, cancelPhase, cancelAccepted: await cancel };
+        }),
+      );
+
+      await engine.runnerIdle();
+      const written = new Set(
+        (await engine.database.db.select().from(appSetting).where(like(appSetting.key, "written:%"))).map((r) => r.key.slice(8)),
+      );
+
+      let cancelled = 0;
+      for (const o of outcomes) {
+        const task = (await engine.store.get(o.userId, o.id))!;
+        if (o.cancelAccepted) {
+          cancelled++;
+          expect(task.status).toBe("cancelled");
+          expect(task.result).toBeNull();
+          expect(task.error).toBeNull();
+          expect(written.has(o.id)).toBe(false);
+        } else {
+          expect(task.status).toBe(fail ? "failed" : "completed");
+          expect(written.has(o.id)).toBe(!fail);
+        }
+        if (task.status !== "completed") expect(written.has(o.id)).toBe(false);
+      }
+      // The interleavings really were mixed: cancels landed in every phase, and both outcomes happened often.
+      for (const phase of PHASES) expect(outcomes.filter((o) => o.cancelPhase === phase).length).toBeGreaterThan(40);
+      expect(cancelled).toBeGreaterThan(80);
+      expect(outcomes.length - cancelled).toBeGreaterThan(80);
+    });
+  }
+
+  it("keeps a terminal status final: a cancelled task cannot be completed, failed or re-queued", async () => {
+    const userId = await engine.addUser();
+    const id = randomUUID();
+    await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed: 1, fail: false } }, null);
+    const cancelled = await engine.store.cancel(userId, id, null);
+    const fence = { taskId: id, userId, owner: "anyone", attempt: cancelled.attempts };
+    expect(await engine.store.complete(fence, async () => ({ late: true }))).toBe(false);
+    expect(await engine.store.fail(fence, { code: "x", message: "late" })).toBe(false);
+    expect(await engine.store.reportProgress(fence, 99, "late")).toBe(false);
+    const after = (await engine.store.get(userId, id))!;
+    expect(after).toMatchObject({ status: "cancelled", result: null, error: null });
+    expect(
+      await engine.database.db.select().from(appSetting).where(eq(appSetting.key, `written:${id}`)),
+    ).toHaveLength(0);
+  });
+});
