@@ -4,11 +4,17 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname, "src") } },
   test: {
-    include: ["tests/**/*.test.ts"],
-    exclude: ["tests/e2e/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     pool: "forks",
-    globalSetup: ["tests/helpers/global-setup.ts"],
+    projects: [
+      // The domain on an in-process PGlite: no server.
+      { extends: true, test: { name: "engine", include: ["tests/engine/**/*.test.ts", "tests/unit/**/*.test.ts"] } },
+      // Real HTTP against a production build started on a fresh embedded database.
+      {
+        extends: true,
+        test: { name: "http", include: ["tests/http/**/*.test.ts"], globalSetup: ["tests/helpers/http-setup.ts"] },
+      },
+    ],
   },
 });

@@ -45,6 +45,7 @@ export async function createApp(config: AppConfig): Promise<App> {
   const auth = createAuth(database.db, {
     secret: await resolveAuthSecret(database.db, config.authSecret),
     baseURL: config.authUrl,
+    allowedHosts: config.authAllowedHosts,
     rateLimit: config.authRateLimit,
   });
   await runner?.start();

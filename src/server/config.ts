@@ -17,6 +17,7 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default(".data")),
   BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  AUTH_ALLOWED_HOSTS: z.preprocess(emptyAsUndefined, z.string().default("localhost:*,127.0.0.1:*,[::1]:*")),
   AUTH_RATE_LIMIT: flag(true),
   RUNNER_ENABLED: flag(true),
   TASK_CONCURRENCY: intFrom(3, 1, 256),
@@ -44,6 +45,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     authSecret: e.BETTER_AUTH_SECRET,
     authUrl: e.BETTER_AUTH_URL,
+    authAllowedHosts: e.AUTH_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean),
     authRateLimit: e.AUTH_RATE_LIMIT,
     runnerEnabled: e.RUNNER_ENABLED,
     tasks: {

@@ -1,5 +1,11 @@
+// Next.js may load a module once per bundle, so a class thrown by one copy fails `instanceof` against
+// another: errors that cross module boundaries carry a registered symbol and are recognised by it.
+const APP_ERROR = Symbol.for("cv-tasks.AppError");
+
 /** An error meant for the caller: its status, code and message reach the HTTP response as they are. */
 export class AppError extends Error {
+  readonly [APP_ERROR] = true;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -8,6 +14,10 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = "AppError";
+  }
+
+  static is(err: unknown): err is AppError {
+    return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[APP_ERROR] === true;
   }
 }
 

@@ -21,7 +21,7 @@ function define(type: string, run: (ctx: TaskContext<Record<string, unknown>>) =
     type,
     payloadSchema: anyPayload,
     defaultTitle: () => type,
-    run: async (ctx) => ({ result: await run(ctx) }),
+    run: async (ctx: TaskContext<Record<string, unknown>>) => ({ result: await run(ctx) }),
   } as unknown as TaskDefinition<never>;
 }
 

@@ -7,8 +7,9 @@ import { account, appSetting, session, user, verification } from "../db/schema";
 
 export interface AuthOptions {
   secret: string;
-  /** Public URL of the app; when unset, each request's own origin is used. */
+  /** Public URL of the app; when unset, each request's own origin is used if its host is allowed. */
   baseURL?: string;
+  allowedHosts: string[];
   rateLimit: boolean;
 }
 
@@ -16,7 +17,7 @@ export function createAuth(db: Database, options: AuthOptions) {
   return betterAuth({
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
     secret: options.secret,
-    baseURL: options.baseURL,
+    baseURL: options.baseURL ?? { allowedHosts: options.allowedHosts },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     rateLimit: { enabled: options.rateLimit, window: 60, max: 300 },

@@ -7,7 +7,7 @@ export function json(body: unknown, status = 200): Response {
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof AppError) {
+  if (AppError.is(err)) {
     const body: ApiErrorBody = { error: { code: err.code, message: err.message, ...err.details } };
     return json(body, err.status);
   }

@@ -199,7 +199,7 @@ export class TaskRunner {
       await progress.settle();
       const failed = !signal.aborted && (await store.fail(fence, toTaskError(err)).catch(() => false));
       if (!failed) await store.releaseLease(fence).catch((e) => this.log(`releasing ${row.id}: ${String(e)}`));
-      if (!signal.aborted && !(err instanceof TaskFailure)) this.log(`task ${row.id} (${row.type}) failed: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!signal.aborted && !TaskFailure.is(err)) this.log(`task ${row.id} (${row.type}) failed: ${err instanceof Error ? err.stack : String(err)}`);
     } finally {
       registry.release(row.id);
     }

@@ -60,8 +60,16 @@ export interface TaskDefinition<P = unknown> {
   run(ctx: TaskContext<P>): Promise<TaskOutcome>;
 }
 
+const TASK_FAILURE = Symbol.for("cv-tasks.TaskFailure");
+
 /** A failure with a message meant for the user and a machine code. */
 export class TaskFailure extends Error {
+  readonly [TASK_FAILURE] = true;
+
+  static is(err: unknown): err is TaskFailure {
+    return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[TASK_FAILURE] === true;
+  }
+
   constructor(
     readonly code: string,
     message: string,
@@ -72,7 +80,7 @@ export class TaskFailure extends Error {
 }
 
 export function toTaskError(err: unknown): TaskError {
-  if (err instanceof TaskFailure) return { code: err.code, message: err.message };
+  if (TaskFailure.is(err)) return { code: err.code, message: err.message };
   if (err instanceof Error && err.message) return { code: "internal_error", message: err.message };
   return { code: "internal_error", message: "The task failed for an unknown reason." };
 }

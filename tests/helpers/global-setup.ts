@@ -1,2 +1,0 @@
-// Placeholder replaced below once the HTTP harness exists.
-export default async function setup() {}
