@@ -14,7 +14,8 @@ export function runWorker<T>(control: TaskControl, script: string | URL, options
   const { signal } = control.controller;
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {
-    const worker = new Worker(script, { workerData: options.workerData, resourceLimits: options.resourceLimits });
+    // execArgv: [] keeps loader flags of the parent (tsx, test runners) out of the thread.
+    const worker = new Worker(script, { workerData: options.workerData, resourceLimits: options.resourceLimits, execArgv: [] });
     control.workers.add(worker);
     let settled = false;
     const finish = (fn: () => void) => {

@@ -1,0 +1,97 @@
+/**
+ * Dates as CVs print them, in English, French, Spanish, German and Chinese: "Oct 2016", "Sep. 2023",
+ * "2016 / 09", "2023-06", "January 2019", "Sep 15" (two-digit year), "2015年3月", and ranges between them
+ * ending in "Present", "aujourd'hui", "actualidad", "heute", "至今"…
+ */
+const MONTHS: Record<string, number> = {};
+const monthNames: [number, string[]][] = [
+  [1, ["jan", "january", "janv", "janvier", "ene", "enero", "januar", "jän", "jänner"]],
+  [2, ["feb", "february", "févr", "fevr", "février", "fevrier", "febrero", "februar"]],
+  [3, ["mar", "march", "mars", "marzo", "märz", "marz", "mär"]],
+  [4, ["apr", "april", "avr", "avril", "abr", "abril"]],
+  [5, ["may", "mai", "mayo"]],
+  [6, ["jun", "june", "juin", "junio", "juni"]],
+  [7, ["jul", "july", "juil", "juillet", "julio", "juli"]],
+  [8, ["aug", "august", "août", "aout", "ago", "agosto"]],
+  [9, ["sep", "sept", "september", "septembre", "septiembre", "set", "setiembre"]],
+  [10, ["oct", "october", "octobre", "octubre", "okt", "oktober"]],
+  [11, ["nov", "november", "novembre", "noviembre"]],
+  [12, ["dec", "december", "déc", "décembre", "decembre", "dic", "diciembre", "dez", "dezember"]],
+];
+for (const [n, names] of monthNames) for (const name of names) MONTHS[name] = n;
+
+const monthPattern = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
+const PRESENT = String.raw`present|current|currently|now|today|ongoing|to date|date|aujourd'hui|aujourd’hui|présent|actuel|actuellement|en cours|actualidad|presente|actual|heute|jetzt|laufend|derzeit|bis heute|至今|现在|今`;
+const SEASON = String.raw`(?:spring|summer|fall|autumn|winter|été|printemps|automne|hiver|verano|invierno|sommer|winter)`;
+
+// One date: a month name and year, a numeric month and year, a season and year, or a year alone.
+const ONE = String.raw`(?:(?:${monthPattern})\.?\s*,?\s*(?:\d{4}|'?\d{2})|\d{4}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{1,2})?|\d{1,2}\s*[/.]\s*\d{4}|${SEASON}\s+\d{4}|\d{4}\s*年\s*(?:\d{1,2}\s*月)?|\d{4})`;
+const SEP = String.raw`\s*(?:-|–|—|−|to|till|until|à|au|a|hasta|bis|~|至)\s*`;
+export const DATE_RANGE_RE = new RegExp(String.raw`(?<![\p{L}\d])(${ONE})(?:${SEP}(${ONE}|${PRESENT}))?(?![\p{L}\d])`, "iu");
+const PRESENT_RE = new RegExp(`^(?:${PRESENT})$`, "i");
+
+export interface ParsedDate {
+  /** YYYY, YYYY-MM or YYYY-MM-DD. */
+  iso?: string;
+  text: string;
+}
+
+export interface DateRange {
+  start: ParsedDate;
+  /** Absent: still current (or a single date). */
+  end?: ParsedDate;
+  current: boolean;
+  /** The whole matched text. */
+  text: string;
+  index: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+const plausibleYear = (y: number) => y >= 1950 && y <= 2100;
+
+/** Parses one printed date to its ISO form (undefined when it has none, e.g. "Summer 2012" keeps its year). */
+export function parseDate(text: string): ParsedDate {
+  const t = text.trim();
+  const lower = t.toLowerCase().replace(/\.$/, "");
+  let m = lower.match(new RegExp(`^(${monthPattern})\\.?\\s*,?\\s*'?(\\d{4}|\\d{2})$`, "i"));
+  if (m) {
+    const year = m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
+    const month = MONTHS[m[1]!.toLowerCase()];
+    if (month && plausibleYear(year)) return { iso: `${year}-${pad(month)}`, text: t };
+  }
+  m = lower.match(/^(\d{4})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{1,2}))?$/);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && plausibleYear(Number(m[1]))) {
+    return { iso: `${m[1]}-${pad(Number(m[2]))}${m[3] && Number(m[3]) <= 31 ? `-${pad(Number(m[3]))}` : ""}`, text: t };
+  }
+  m = lower.match(/^(\d{1,2})\s*[/.]\s*(\d{4})$/);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) return { iso: `${m[2]}-${pad(Number(m[1]))}`, text: t };
+  m = lower.match(/^(\d{4})\s*年\s*(?:(\d{1,2})\s*月)?$/);
+  if (m) return { iso: m[2] ? `${m[1]}-${pad(Number(m[2]))}` : m[1], text: t };
+  m = lower.match(/(\d{4})/);
+  if (m && plausibleYear(Number(m[1]))) return { iso: m[1], text: t };
+  return { text: t };
+}
+
+/** The first date or date range in `text`, if any. */
+export function findDateRange(text: string): DateRange | null {
+  const m = DATE_RANGE_RE.exec(text);
+  if (!m) return null;
+  const startText = m[1]!;
+  // A lone 4-digit number is a year only if it looks like one.
+  if (!m[2] && /^\d{4}$/.test(startText.trim()) && !plausibleYear(Number(startText))) return null;
+  const start = parseDate(startText);
+  if (!start.iso && !/\d{4}/.test(startText)) return null;
+  const endText = m[2];
+  const current = endText !== undefined && PRESENT_RE.test(endText.trim());
+  return {
+    start,
+    end: endText && !current ? parseDate(endText) : undefined,
+    current,
+    text: m[0],
+    index: m.index,
+  };
+}
+
+export const isPresentWord = (s: string) => PRESENT_RE.test(s.trim());

@@ -1,0 +1,201 @@
+/**
+ * Rebuilds reading order from positioned text: items → rows (by baseline) → cells (split at wide gaps),
+ * then columns and sidebars are detected per page before lines are emitted, so that a two-column CV reads
+ * column by column instead of interleaving.
+ */
+import { normalizeText } from "./normalize";
+
+export interface TextItem {
+  str: string;
+  x: number;
+  /** Top of the glyph box, from the top of the page. */
+  y: number;
+  w: number;
+  h: number;
+  size: number;
+  bold: boolean;
+}
+
+export interface PageText {
+  width: number;
+  height: number;
+  items: TextItem[];
+}
+
+export interface Cell {
+  text: string;
+  x: number;
+  x2: number;
+  size: number;
+  bold: boolean;
+}
+
+export interface Line {
+  text: string;
+  cells: Cell[];
+  page: number;
+  x: number;
+  x2: number;
+  /** Baseline, from the top of the page. */
+  y: number;
+  size: number;
+  bold: boolean;
+  column: "full" | "left" | "right";
+  /** Vertical space above this line, in multiples of its font size (Infinity at a page or column start). */
+  gapAbove: number;
+}
+
+interface Row {
+  baseline: number;
+  cells: Cell[];
+}
+
+const chars = (cells: Cell[]) => cells.reduce((n, c) => n + c.text.length, 0);
+
+/** Groups a page's items into rows of cells, top to bottom. */
+function rowsOf(items: TextItem[]): Row[] {
+  const visible = items
+    .map((it) => ({ ...it, str: normalizeText(it.str), baseline: it.y + it.size }))
+    .filter((it) => it.w > 0 || it.str.trim() !== "")
+    .sort((a, b) => a.baseline - b.baseline || a.x - b.x);
+
+  const rows: { baseline: number; size: number; items: typeof visible }[] = [];
+  for (const it of visible) {
+    const row = rows.find((r) => Math.abs(r.baseline - it.baseline) <= 0.4 * Math.min(r.size, it.size));
+    if (row) row.items.push(it);
+    else rows.push({ baseline: it.baseline, size: it.size, items: [it] });
+  }
+
+  return rows
+    .map((r) => {
+      const sorted = r.items.sort((a, b) => a.x - b.x);
+      const cells: Cell[] = [];
+      let current: (Cell & { boldChars: number }) | null = null;
+      let spaceSeen = false;
+      for (const it of sorted) {
+        // Whitespace items (LaTeX renders \hfill as one wide space) imply a space but never widen a cell.
+        if (it.str.trim() === "") {
+          spaceSeen = true;
+          continue;
+        }
+        const gap = current ? it.x - current.x2 : Infinity;
+        if (!current || gap > Math.max(6, 1.2 * it.size)) {
+          current = { text: it.str, x: it.x, x2: it.x + it.w, size: it.size, bold: false, boldChars: it.bold ? it.str.trim().length : 0 };
+          cells.push(current);
+        } else {
+          const needsSpace = (spaceSeen || gap > 0.15 * it.size) && !current.text.endsWith(" ") && !it.str.startsWith(" ");
+          current.text += (needsSpace ? " " : "") + it.str;
+          current.x2 = Math.max(current.x2, it.x + it.w);
+          current.size = Math.max(current.size, it.size);
+          if (it.bold) current.boldChars += it.str.trim().length;
+        }
+        spaceSeen = false;
+      }
+      const clean = cells
+        .map(({ boldChars, ...c }) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
+        .filter((c) => c.text !== "");
+      return { baseline: r.baseline, cells: clean };
+    })
+    .filter((r) => r.cells.length > 0)
+    .sort((a, b) => a.baseline - b.baseline);
+}
+
+/**
+ * Finds a vertical gutter between two columns: an x band no body cell crosses, with enough text on
+ * both sides. Right-aligned dates or a narrow label gutter do not count: each side needs real mass.
+ */
+function findGutter(rows: Row[], width: number): number | null {
+  const cells = rows.flatMap((r) => r.cells);
+  const total = chars(cells);
+  if (total < 200) return null;
+  let best: { x: number; score: number } | null = null;
+  for (let x = Math.round(width * 0.2); x <= Math.round(width * 0.75); x += 2) {
+    let crossing = 0;
+    let left = 0;
+    let right = 0;
+    const leftRows = new Set<number>();
+    const rightRows = new Set<number>();
+    rows.forEach((row, i) => {
+      for (const c of row.cells) {
+        if (c.x < x - 1 && c.x2 > x + 1) crossing += c.text.length;
+        else if (c.x2 <= x + 1) {
+          left += c.text.length;
+          leftRows.add(i);
+        } else {
+          right += c.text.length;
+          rightRows.add(i);
+        }
+      }
+    });
+    const minSide = Math.min(left, right);
+    if (crossing > total * 0.12 || minSide < total * 0.18 || leftRows.size < 6 || rightRows.size < 6) continue;
+    const score = minSide - crossing * 4;
+    if (!best || score > best.score) best = { x, score };
+  }
+  if (!best) return null;
+  // Centre the gutter in its empty band.
+  let lo = best.x;
+  let hi = best.x;
+  const clear = (x: number) => !cells.some((c) => c.x < x - 1 && c.x2 > x + 1 && c.text.length > 3);
+  while (lo > 0 && clear(lo - 1) && best.x - lo < width * 0.1) lo--;
+  while (hi < width && clear(hi + 1) && hi - best.x < width * 0.1) hi++;
+  return (lo + hi) / 2;
+}
+
+function toLine(cells: Cell[], baseline: number, page: number, column: Line["column"]): Line {
+  const size = Math.max(...cells.map((c) => c.size));
+  const boldChars = cells.filter((c) => c.bold).reduce((n, c) => n + c.text.length, 0);
+  return {
+    text: cells.map((c) => c.text).join("  "),
+    cells,
+    page,
+    x: cells[0]!.x,
+    x2: cells[cells.length - 1]!.x2,
+    y: baseline,
+    size,
+    bold: boldChars > chars(cells) / 2,
+    column,
+    gapAbove: Infinity,
+  };
+}
+
+/** All pages' lines in reading order. */
+export function readingOrder(pages: PageText[]): Line[] {
+  const lines: Line[] = [];
+  pages.forEach((page, pageIndex) => {
+    const rows = rowsOf(page.items);
+    const gutter = findGutter(rows, page.width);
+    const pageLines: Line[] = [];
+    if (gutter === null) {
+      for (const r of rows) pageLines.push(toLine(r.cells, r.baseline, pageIndex, "full"));
+    } else {
+      // Rows crossing the gutter split the page into bands; each band reads left column, then right.
+      let left: Line[] = [];
+      let right: Line[] = [];
+      const flush = () => {
+        pageLines.push(...left, ...right);
+        left = [];
+        right = [];
+      };
+      for (const r of rows) {
+        if (r.cells.some((c) => c.x < gutter - 1 && c.x2 > gutter + 1)) {
+          flush();
+          pageLines.push(toLine(r.cells, r.baseline, pageIndex, "full"));
+          continue;
+        }
+        const l = r.cells.filter((c) => c.x2 <= gutter + 1);
+        const rt = r.cells.filter((c) => c.x2 > gutter + 1);
+        if (l.length) left.push(toLine(l, r.baseline, pageIndex, "left"));
+        if (rt.length) right.push(toLine(rt, r.baseline, pageIndex, "right"));
+      }
+      flush();
+    }
+    for (let i = 0; i < pageLines.length; i++) {
+      const line = pageLines[i]!;
+      const prev = pageLines.slice(0, i).reverse().find((p) => p.column === line.column || line.column === "full" || p.column === "full");
+      line.gapAbove = prev && prev.y < line.y ? (line.y - line.size - prev.y) / line.size : Infinity;
+    }
+    lines.push(...pageLines);
+  });
+  return lines;
+}

@@ -1,0 +1,493 @@
+/**
+ * The offline CV parser: positioned PDF text → JSON Resume. No network, no model: layout analysis,
+ * multilingual section headings, and lexicons for what a job title, an organisation or a degree looks like.
+ */
+import type { CvContent, CvEducation, CvSkill, CvWork } from "../../../shared/cv";
+import { findEmail, findLinks, findPhone, EMAIL_RE } from "./contact";
+import { findDateRange, type DateRange } from "./dates";
+import { readingOrder, type Line, type PageText } from "./layout";
+import { titleCaseIfShouting } from "./normalize";
+import { looksLikeHeading, sectionOf, type SectionKey } from "./sections";
+
+const BULLET_RE = /^\s*[•◦▪●○■□►▸▹✓✔➢➤➣‣⁃∙⋅·*–—-]\s*/;
+const TITLE_WORDS =
+  /\b(engineer|developer|programmer|manager|intern|internship|assistant|consultant|analyst|director|lead|leader|head|chief|ceo|cto|cfo|coo|cio|vp|vice|president|founder|co-founder|cofounder|owner|partner|scientist|researcher|research intern|architect|designer|specialist|officer|administrator|coordinator|member|employee|student|associate|advisor|adviser|executive|technician|teacher|lecturer|professor|fellow|trainee|apprentice|freelance|freelancer|contractor|writer|editor|accountant|auditor|sre|devops|fullstack|full-stack|frontend|backend|product|owner|strategist|recruiter|nurse|operator|supervisor|representative|agent|tutor|instructor|doctoral|phd|postdoc|volunteer|ingénieur|développeur|chef|stagiaire|responsable|chargé|directeur|directrice|gérant|ingeniero|desarrollador|jefe|gerente|becario|practicante|entwickler|ingenieur|leiter|berater|praktikant|werkstudent|mitarbeiter|geschäftsführer|实习|工程师|经理|开发)\b/i;
+const ORG_WORDS =
+  /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|command|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|gmbh)\b|公司|大学|集团|科技/i;
+const INSTITUTION_RE =
+  /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|postech|kaist|\bmit\b|\beth\b|\bepfl\b/i;
+const DEGREE_RE =
+  /\b(bachelor|bachelors|bachelor's|master|masters|master's|mba|ph\.?\s?d|doctor|doctorate|licen[cs]e|licenciatura|diplôme|diplom|degree|graduated|associate|b\.?\s?sc|m\.?\s?sc|b\.?\s?eng|m\.?\s?eng|b\.?\s?s|m\.?\s?s|b\.?\s?a|m\.?\s?a|bs|ms|ba|ma|phd|abitur|baccalauréat|bachillerato|máster|grado|ingénieur|dut|bts|hnd|a-levels?|studies|studium|engineering degree)\b|学士|硕士|博士|本科|研究生|专科/i;
+const LEVEL_RE =
+  /^(beginner|elementary|intermediate|advanced|expert|proficient|fluent|native|basic|good|very good|excellent|working knowledge|débutant|intermédiaire|avancé|expert|courant|natif|maternelle|bilingue|básico|intermedio|avanzado|nativo|grundkenntnisse|fortgeschritten|fließend|muttersprache|[abc][12]|\d+\+?\s*(yrs?|years?|ans|años|jahre)|\d+\s*\/\s*\d+|★+☆*|●+○*)$/i;
+const LOCATION_RE =
+  /^[\p{Lu}][\p{L}.'’ -]+,\s*(?:[\p{Lu}]{2,3}|[\p{Lu}][\p{L}.'’ -]+)(?:\s+\d{4,6})?$/u;
+const URL_ONLY_RE = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/\S*)?$/i;
+const SKILL_LABEL_RE = /^(tech|techs|technologies|technical|skills|tools|stack|languages?|programming|frameworks|software|it|soft|hard|compétences|outils|herramientas|kenntnisse)\s*[:：]?$/i;
+
+interface Block {
+  key: SectionKey | "header";
+  lines: Line[];
+}
+
+interface Head {
+  text: string;
+  bold: boolean;
+  order: number;
+}
+
+interface RawEntry {
+  heads: Head[];
+  date?: DateRange;
+  location?: string;
+  url?: string;
+  body: string[];
+  bodyX?: number;
+}
+
+const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
+const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,;:|•·–—-]+|[\s,;:|•·–—-]+$/g, "").trim();
+const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
+
+/**
+ * A highlight bullet. A short bulleted line that keeps a separate date or place cell on its right is an
+ * entry header instead ("• Google      Mountain View, CA").
+ */
+const isBullet = (line: Line, entry: RawEntry | null) => {
+  if (!BULLET_RE.test(line.text) || /^\s*[-–—]\s*\d/.test(line.text)) return false;
+  // Right under an entry's header, a bullet is its first highlight whatever sits beside it.
+  if (entry && entry.heads.length > 0 && entry.body.length === 0) return true;
+  const last = line.cells[line.cells.length - 1]!;
+  const sideCell = line.cells.length >= 2 && !BULLET_RE.test(last.text) && (findDateRange(last.text) !== null || LOCATION_RE.test(clean(last.text)));
+  const mainWords = wordCount(line.cells.slice(0, -1).map((c) => stripBullet(c.text)).join(" "));
+  return !sideCell || mainWords > 8;
+};
+
+/** Right-hand cells of a body line that hold the entry's date (or a duration): taken out of the text. */
+function takeSideDate(entry: RawEntry, line: Line): Line {
+  if (line.cells.length < 2) return line;
+  const keep = line.cells.filter((cell, i) => {
+    if (i === 0) return true;
+    const t = clean(cell.text);
+    if (DURATION_RE.test(t)) return false;
+    const date = findDateRange(t);
+    if (date && date.text.length >= t.length - 2) {
+      entry.date ??= date;
+      return false;
+    }
+    return true;
+  });
+  return keep.length === line.cells.length ? line : { ...line, cells: keep, text: keep.map((c) => c.text).join("  ") };
+}
+const stripBullet = (s: string) => s.replace(BULLET_RE, "").trim();
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 10;
+}
+
+/** The body text size: the size most characters are set in. */
+function bodySizeOf(lines: Line[]): number {
+  const weighted: number[] = [];
+  for (const l of lines) for (let i = 0; i < Math.min(l.text.length, 200); i += 10) weighted.push(Math.round(l.size * 2) / 2);
+  return median(weighted);
+}
+
+function splitSections(lines: Line[], bodySize: number): Block[] {
+  const blocks: Block[] = [{ key: "header", lines: [] }];
+  for (const line of lines) {
+    const whole = sectionOf(line.text);
+    if (whole && looksLikeHeading(line, bodySize)) {
+      blocks.push({ key: whole, lines: [] });
+      continue;
+    }
+    // A heading in a left label gutter, with the section's first line beside it.
+    const first = line.cells[0]!;
+    const labelled = line.cells.length > 1 ? sectionOf(first.text) : null;
+    if (labelled && wordCount(first.text) <= 4) {
+      const rest = line.cells.slice(1);
+      blocks.push({ key: labelled, lines: [{ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x }] });
+      continue;
+    }
+    blocks[blocks.length - 1]!.lines.push(line);
+  }
+  return blocks;
+}
+
+// ---------- header: name, headline, contact ----------
+
+function looksLikeName(text: string): boolean {
+  const t = text.trim();
+  if (/[@\d/:]|https?|www\./i.test(t) || sectionOf(t)) return false;
+  if (/^[\p{Script=Han}]{2,6}$/u.test(t)) return true;
+  const words = t.split(/\s+/);
+  if (words.length < 2 || words.length > 5) return false;
+  return words.every((w) => /^[\p{Lu}][\p{L}'’.-]*$/u.test(w) || /^(de|da|van|von|der|del|la|le|di|du|bin|al)$/i.test(w));
+}
+
+function findName(lines: Line[]): Line | undefined {
+  const firstPage = lines.filter((l) => l.page === 0);
+  const top = firstPage.filter((l) => l.y < Math.max(...firstPage.map((x) => x.y)) * 0.4 + 60);
+  const candidates = top
+    .flatMap((l) => l.cells.map((c) => ({ line: l, text: c.text, size: c.size })))
+    .filter((c) => looksLikeName(c.text));
+  candidates.sort((a, b) => b.size - a.size || a.line.y - b.line.y);
+  const best = candidates[0];
+  return best ? { ...best.line, text: best.text } : undefined;
+}
+
+function findHeadline(lines: Line[], name: Line | undefined, bodySize: number): string | undefined {
+  if (!name) return undefined;
+  const start = lines.findIndex((l) => l.page === name.page && l.y === name.y && l.column === name.column);
+  for (const line of lines.slice(start + 1, start + 4)) {
+    if (line.page !== name.page || line.y - name.y > name.size * 4) break;
+    const text = clean(line.cells.map((c) => c.text).join(" · "));
+    if (!text || EMAIL_RE.test(text) || findPhone(text) || /https?:|www\.|\.com\b/i.test(text) || sectionOf(text)) continue;
+    if (wordCount(text) > 12 || line.size < bodySize * 0.85) continue;
+    return text.replace(/\s*·\s*/g, " · ");
+  }
+  return undefined;
+}
+
+function findLocation(lines: Line[], exclude: Set<string>): string | undefined {
+  for (const line of lines.slice(0, 12))
+    for (const cell of line.cells) {
+      const t = clean(cell.text);
+      if (!exclude.has(t) && LOCATION_RE.test(t) && wordCount(t) <= 6 && !ORG_WORDS.test(t) && !TITLE_WORDS.test(t)) return t;
+    }
+  return undefined;
+}
+
+// ---------- entries (work, education, projects, volunteer) ----------
+
+function segmentEntries(lines: Line[]): RawEntry[] {
+  const entries: RawEntry[] = [];
+  let cur: RawEntry | null = null;
+  let lastWasBody = false;
+  const start = () => {
+    cur = { heads: [], body: [] };
+    entries.push(cur);
+    return cur;
+  };
+  for (const line of lines) {
+    const text = line.text.trim();
+    if (!text) continue;
+    const entry: RawEntry = cur ?? start();
+    if (isBullet(line, cur)) {
+      const body = takeSideDate(entry, line);
+      entry.body.push(stripBullet(body.text).replace(/\s{2,}/g, " "));
+      entry.bodyX = line.cells.length > 1 && /^[•◦▪●○■·*–-]$/.test(line.cells[0]!.text) ? line.cells[1]!.x : line.x;
+      lastWasBody = true;
+      continue;
+    }
+    const date = findDateRange(text);
+    const continuation =
+      lastWasBody &&
+      !line.bold &&
+      entry.body.length > 0 &&
+      (!date || date.text.length < text.length / 2) &&
+      (/^[a-z(]/.test(text) || (entry.bodyX !== undefined && line.x >= entry.bodyX - 3 && line.x <= entry.bodyX + 2 * line.size && line.gapAbove < 0.9));
+    if (continuation) {
+      entry.body[entry.body.length - 1] += " " + takeSideDate(entry, line).text.replace(/\s{2,}/g, " ");
+      continue;
+    }
+    const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
+    if (!date && !line.bold && (longest > 10 || /[.;]$/.test(text) && longest > 6)) {
+      entry.body.push(text.replace(/\s{2,}/g, " "));
+      entry.bodyX = line.x;
+      lastWasBody = true;
+      continue;
+    }
+    // A header line: a new entry starts after a body, at a second date, or after three header parts.
+    const target: RawEntry = entry.body.length > 0 || (date && entry.date) || entry.heads.length >= 3 ? start() : entry;
+    addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
+    lastWasBody = false;
+  }
+  return entries.filter((e) => e.heads.length > 0 || e.date);
+}
+
+function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
+  for (const cell of line.cells) {
+    let text = cell.text;
+    const cellDate = date && text.includes(date.text) ? date : findDateRange(text);
+    if (cellDate && !entry.date) {
+      entry.date = cellDate;
+      text = text.replace(cellDate.text, " ");
+    } else if (cellDate && entry.date && cellDate.text === entry.date.text) {
+      text = text.replace(cellDate.text, " ");
+    }
+    text = clean(text.replace(/\(\s*\)/g, ""));
+    if (!text) continue;
+    if (URL_ONLY_RE.test(text) && !/\s/.test(text) && /\.[a-z]{2,}/i.test(text) && /\//.test(text) ) {
+      entry.url ??= text;
+      continue;
+    }
+    // "Title - Organisation", "Title at Organisation", "Title | Organisation"
+    let parts = text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
+    // "Organisation, Title": split at the comma when exactly one side reads as a job title.
+    if (parts.length === 1 && /,\s/.test(text)) {
+      const at = text.indexOf(", ");
+      const [x, y] = [clean(text.slice(0, at)), clean(text.slice(at + 2))];
+      if (x && y && TITLE_WORDS.test(x) !== TITLE_WORDS.test(y)) parts = [x, y];
+    }
+    for (const part of parts) {
+      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
+        entry.location = part;
+        continue;
+      }
+      if (/^[\d\s/.,()-]+$/.test(part)) continue;
+      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
+    }
+  }
+}
+
+const dateFields = (d: DateRange | undefined) =>
+  d
+    ? {
+        startDate: d.start.iso,
+        startDateText: d.start.text,
+        endDate: d.end?.iso,
+        endDateText: d.current ? d.text.slice(d.text.search(/[^\s\-–—~至]*$/u)).trim() || "Present" : d.end?.text,
+      }
+    : {};
+
+function titleScore(text: string) {
+  return (TITLE_WORDS.test(text) ? 2 : 0) - (ORG_WORDS.test(text) ? 1 : 0) - (INSTITUTION_RE.test(text) ? 1 : 0);
+}
+function orgScore(text: string) {
+  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (/[A-Z]{2,}|\.(com|io|de|org)\b/.test(text) ? 0.5 : 0);
+}
+
+function toWork(entry: RawEntry): CvWork {
+  const [a, b] = entry.heads;
+  let position: string | undefined;
+  let name: string | undefined;
+  if (a && b) {
+    const straight = titleScore(a.text) + orgScore(b.text);
+    const swapped = titleScore(b.text) + orgScore(a.text);
+    [position, name] = straight > swapped ? [a.text, b.text] : [b.text, a.text];
+  } else if (a) {
+    if (titleScore(a.text) >= orgScore(a.text)) position = a.text;
+    else name = a.text;
+  }
+  const extra = entry.heads.slice(2).map((h) => h.text);
+  return {
+    name,
+    position,
+    location: entry.location,
+    url: entry.url,
+    summary: extra.length ? extra.join(" ") : undefined,
+    highlights: entry.body.length ? entry.body : undefined,
+    ...dateFields(entry.date),
+  };
+}
+
+function toEducation(entry: RawEntry): CvEducation {
+  const heads = entry.heads.map((h) => h.text);
+  let institution = heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
+  institution ??= heads.find((h) => INSTITUTION_RE.test(h));
+  let degree = heads.find((h) => h !== institution && DEGREE_RE.test(h));
+  degree ??= heads.find((h) => h !== institution);
+  if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
+  let areaFromInstitution: string | undefined;
+  if (institution?.includes(", ")) {
+    // "Princeton University, Computer Science"
+    const [inst, ...rest] = institution.split(", ");
+    if (INSTITUTION_RE.test(inst!) && !INSTITUTION_RE.test(rest.join(", "))) {
+      institution = inst;
+      areaFromInstitution = rest.join(", ");
+    }
+  }
+  let score: string | undefined;
+  if (degree) {
+    const gpa = degree.match(/[;,]?\s*(?:GPA|CGPA|Grade|Note|Moyenne|Nota)\s*[:：]?\s*(.+)$/i);
+    if (gpa) {
+      score = gpa[1]!.trim();
+      degree = clean(degree.slice(0, gpa.index));
+    }
+  }
+  const area = degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
+  const rest = heads.filter((h) => h !== institution && h !== degree);
+  return {
+    institution,
+    studyType: degree,
+    area: (area && area !== degree ? area : undefined) ?? areaFromInstitution,
+    score,
+    location: entry.location,
+    url: entry.url,
+    courses: undefined,
+    ...dateFields(entry.date),
+    ...(rest.length || entry.body.length ? { summary: undefined } : {}),
+  } as CvEducation;
+}
+
+// ---------- lists: skills, languages, interests ----------
+
+function splitList(text: string): string[] {
+  return text
+    .split(/\s*(?:[,;•·|]|\s{2,}|\s-\s)\s*/)
+    .map((s) => clean(s.replace(/\.$/, "")))
+    .filter((s) => s.length > 0 && s.length <= 60 && !LEVEL_RE.test(s));
+}
+
+function parseSkills(lines: Line[]): CvSkill[] {
+  const skills: CvSkill[] = [];
+  let pending: CvSkill | null = null;
+  lines.forEach((line, i) => {
+    const text = stripBullet(line.text);
+    if (!text) return;
+    const cells = line.cells.map((c) => stripBullet(c.text)).filter(Boolean);
+    // "Label: a, b, c" or "Label  a, b, c"
+    const labelMatch = text.match(/^([^:：]{2,40})[:：]\s*(.+)$/);
+    if (labelMatch) {
+      pending = { name: clean(labelMatch[1]!), keywords: splitList(labelMatch[2]!) };
+      skills.push(pending);
+      return;
+    }
+    const levelOnly = cells.every((c) => LEVEL_RE.test(c));
+    if (levelOnly) {
+      if (pending && !pending.keywords?.length) pending.level = cells.join(" ");
+      return;
+    }
+    const hasList = /[,;•·|]/.test(text);
+    const next = lines[i + 1];
+    const nextIsList = next && (/[,;•·|]/.test(next.text) || next.cells.every((c) => LEVEL_RE.test(c.text)));
+    if (!hasList && cells.length === 1 && nextIsList && wordCount(text) <= 4 && !(pending && !pending.keywords?.length)) {
+      pending = { name: clean(text), keywords: [] };
+      skills.push(pending);
+      return;
+    }
+    const items = cells.flatMap(splitList);
+    if (pending && pending.keywords && (pending.keywords.length === 0 || (line.gapAbove < 0.6 && hasList))) {
+      pending.keywords.push(...items);
+      return;
+    }
+    pending = null;
+    for (const item of items) skills.push({ name: item });
+  });
+  return skills.filter((s) => s.name && (s.keywords?.length || !/[:：]$/.test(s.name))).map((s) => (s.keywords?.length ? s : { name: s.name, level: s.level }));
+}
+
+function parseLanguages(lines: Line[]) {
+  return lines
+    .flatMap((l) => l.cells.flatMap((c) => splitList(stripBullet(c.text))))
+    .map((item) => {
+      const m = item.match(/^([\p{L} ]+?)\s*(?:[(:–-]\s*([^)]+)\)?)?$/u);
+      return m ? { language: m[1]!.trim(), fluency: m[2]?.trim() } : { language: item };
+    })
+    .filter((l) => l.language.length > 1 && !LEVEL_RE.test(l.language));
+}
+
+/** Skills written as labelled lines anywhere ("Techs: Meteor, Javascript, …"), with their wrapped continuations. */
+function labelledSkills(lines: Line[]): CvSkill[] {
+  const found: CvSkill[] = [];
+  lines.forEach((line, i) => {
+    const [label, ...rest] = line.cells;
+    if (!label || rest.length === 0 || !SKILL_LABEL_RE.test(label.text)) return;
+    const keywords = splitList(rest.map((c) => c.text).join(", "));
+    for (const next of lines.slice(i + 1, i + 4)) {
+      if (next.column !== line.column || next.cells.length !== 1 || Math.abs(next.x - rest[0]!.x) > 3 || next.y - line.y > line.size * 4) break;
+      keywords.push(...splitList(next.text));
+    }
+    found.push({ name: clean(label.text), keywords });
+  });
+  return found;
+}
+
+// ---------- the whole CV ----------
+
+/** Page numbers, and lines repeated at the same height on several pages (running headers and footers). */
+function dropRunningLines(lines: Line[]): Line[] {
+  const pages = new Set(lines.map((l) => l.page)).size;
+  const seen = new Map<string, Set<number>>();
+  const key = (l: Line) => `${l.text.toLowerCase().replace(/\d+/g, "#")}@${Math.round(l.y / 4)}`;
+  for (const l of lines) (seen.get(key(l)) ?? seen.set(key(l), new Set()).get(key(l))!).add(l.page);
+  return lines.filter((l) => {
+    if (/^(?:page|seite|página|pagina)?\s*\d+\s*(?:\/|of|von|de|sur|sobre)\s*\d+$/i.test(l.text.trim())) return false;
+    if (/\b(?:page|seite|página)\s+\d+\s+(?:of|von|de|sur)\s+\d+\b/i.test(l.text) && wordCount(l.text) <= 8) return false;
+    return pages < 2 || seen.get(key(l))!.size < 2;
+  });
+}
+
+export function parseResume(pages: PageText[]): CvContent {
+  const lines = dropRunningLines(readingOrder(pages));
+  const bodySize = bodySizeOf(lines);
+  const blocks = splitSections(lines, bodySize);
+  const linesOf = (key: SectionKey | "header") => blocks.filter((b) => b.key === key).flatMap((b) => b.lines);
+  const header = linesOf("header");
+  const allText = lines.map((l) => l.text).join("\n");
+  const headerText = header.map((l) => l.text).join("\n");
+
+  const nameLine = findName(lines);
+  const name = nameLine ? titleCaseIfShouting(clean(nameLine.text)) : undefined;
+  const headline = findHeadline(lines, nameLine, bodySize);
+  const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
+  const email = findEmail(contactText) ?? findEmail(allText);
+  const phone = findPhone(contactText.replace(EMAIL_RE, " ")) ?? findPhone(allText.replace(EMAIL_RE, " "));
+  const links = findLinks(`${contactText}\n${allText}`.replace(EMAIL_RE, " "));
+  const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
+
+  const summary = linesOf("summary")
+    .map((l) => l.text.replace(/\s{2,}/g, " "))
+    .join(" ")
+    .replace(/(\p{L})- (\p{Ll})/gu, "$1$2")
+    .trim();
+
+  const work = segmentEntries(linesOf("work"))
+    .map(toWork)
+    .filter((w) => w.name || w.position);
+  const education = segmentEntries(linesOf("education"))
+    .map(toEducation)
+    .filter((e) => e.institution || e.studyType);
+  const projects = segmentEntries(linesOf("projects"))
+    .filter((e) => e.heads.length > 0)
+    .map((e) => ({
+      name: e.heads[0]!.text,
+      description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined,
+      url: e.url,
+      ...dateFields(e.date),
+    }));
+  const volunteer = segmentEntries(linesOf("volunteer"))
+    .map(toWork)
+    .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
+  const skills = [...parseSkills(linesOf("skills")), ...labelledSkills(header)];
+  const languages = parseLanguages(linesOf("languages"));
+  const certificates = linesOf("certificates")
+    .map((l) => {
+      const date = findDateRange(l.text);
+      const nameText = clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text).replace(/\s{2,}/g, " · "));
+      return { name: nameText, date: date?.start.iso, dateText: date?.start.text };
+    })
+    .filter((c) => c.name.length > 2);
+  const awards = linesOf("awards")
+    .map((l) => {
+      const date = findDateRange(l.text);
+      return { title: clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text)), date: date?.start.iso, dateText: date?.start.text };
+    })
+    .filter((a) => a.title.length > 2);
+  const interests = linesOf("interests")
+    .flatMap((l) => splitList(stripBullet(l.text)))
+    .map((n) => ({ name: n }));
+
+  return {
+    basics: {
+      name,
+      label: headline,
+      email,
+      phone,
+      url: links.url,
+      summary: summary || undefined,
+      location: location ? { city: location } : undefined,
+      profiles: links.profiles.length ? links.profiles : undefined,
+    },
+    work,
+    volunteer,
+    education,
+    awards,
+    certificates,
+    skills,
+    languages,
+    interests,
+    projects,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Line } from "./layout";
+
+export type SectionKey =
+  | "summary"
+  | "work"
+  | "education"
+  | "skills"
+  | "languages"
+  | "projects"
+  | "certificates"
+  | "awards"
+  | "volunteer"
+  | "interests"
+  | "publications"
+  | "references"
+  | "contact"
+  | "other";
+
+/** Section headings in English, French, Spanish, German (and Chinese), lower case, without accents' variants. */
+const HEADINGS: [SectionKey, string[]][] = [
+  ["summary", ["summary", "professional summary", "profile", "professional profile", "about", "about me", "objective", "career objective", "personal statement", "introduction", "profil", "résumé", "à propos", "a propos", "présentation", "objectif", "perfil", "resumen", "perfil profesional", "sobre mí", "sobre mi", "objetivo", "zusammenfassung", "über mich", "kurzprofil", "profil", "个人简介", "自我评价", "个人总结"]],
+  ["work", ["experience", "experiences", "work experience", "professional experience", "employment", "employment history", "work history", "career", "career history", "relevant experience", "industry experience", "positions", "expérience", "expériences", "expérience professionnelle", "expériences professionnelles", "parcours professionnel", "experiencia", "experiencia laboral", "experiencia profesional", "trayectoria profesional", "berufserfahrung", "berufliche erfahrung", "beruflicher werdegang", "werdegang", "praxiserfahrung", "工作经历", "实习经历", "工作经验", "实习经验"]],
+  ["education", ["education", "academic background", "academics", "studies", "qualifications", "academic qualifications", "education and training", "formation", "formations", "éducation", "études", "parcours académique", "cursus", "educación", "formación", "formación académica", "estudios", "ausbildung", "bildung", "bildungsweg", "studium", "akademischer werdegang", "教育背景", "教育经历"]],
+  ["skills", ["skills", "technical skills", "skills & tools", "skills and tools", "key skills", "core competencies", "competencies", "expertise", "areas of expertise", "technologies", "tech stack", "tools", "strengths", "programming", "compétences", "compétences techniques", "savoir-faire", "outils", "habilidades", "competencias", "conocimientos", "aptitudes", "kenntnisse", "fähigkeiten", "kompetenzen", "it-kenntnisse", "技能", "专业技能", "技术能力", "技能清单"]],
+  ["languages", ["languages", "language skills", "langues", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "语言", "语言能力"]],
+  ["projects", ["projects", "personal projects", "selected projects", "side projects", "projets", "projets personnels", "proyectos", "projekte", "项目经历", "项目经验"]],
+  ["certificates", ["certifications", "certificates", "licenses & certifications", "licenses and certifications", "certificats", "certifications et licences", "certificaciones", "certificados", "zertifikate", "zertifizierungen", "证书"]],
+  ["awards", ["awards", "honors", "honours", "honors & awards", "awards & honors", "achievements", "distinctions", "prix", "récompenses", "premios", "logros", "auszeichnungen", "获奖情况", "荣誉", "奖项"]],
+  ["volunteer", ["volunteer", "volunteering", "volunteer experience", "bénévolat", "voluntariado", "ehrenamt", "ehrenamtliches engagement", "志愿者经历"]],
+  ["interests", ["interests", "hobbies", "hobbies & interests", "interests & hobbies", "centres d'intérêt", "centres d’intérêt", "loisirs", "intereses", "aficiones", "hobbys", "interessen", "兴趣爱好"]],
+  ["publications", ["publications", "papers", "research", "publikationen", "veröffentlichungen", "publicaciones", "论文"]],
+  ["references", ["references", "références", "referencias", "referenzen"]],
+  ["contact", ["contact", "contact information", "contacts", "coordonnées", "contacto", "kontakt", "联系方式"]],
+  ["other", ["misc", "miscellaneous", "other", "additional information", "extracurricular", "extracurricular activities", "activities", "life philosophy", "most proud of", "my life philosophy", "divers", "autres", "otros", "sonstiges", "其他"]],
+];
+
+const LOOKUP = new Map<string, SectionKey>();
+for (const [key, names] of HEADINGS) for (const n of names) LOOKUP.set(n, key);
+
+const headingKey = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[:：|•·*#]+$/g, "")
+    .replace(/^[\s\d.•·*#-]+/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+
+/** The section a heading text names, if it is one. Compound headings take their first known word group. */
+export function sectionOf(text: string): SectionKey | null {
+  const key = headingKey(text);
+  if (key.length === 0 || key.length > 60) return null;
+  const exact = LOOKUP.get(key);
+  if (exact) return exact;
+  // "EDUCATION ET PROJET ET EXPERIENCE", "Work Experience & Internships", "Skills / Tools"
+  const parts = key.split(/\s+(?:&|and|et|y|und|\/)\s+|\s*[&/,]\s*/);
+  if (parts.length > 1) for (const p of parts) if (LOOKUP.has(p)) return LOOKUP.get(p)!;
+  return null;
+}
+
+/** Whether a line looks like a heading at all: short, and set apart by weight, size, case or spacing. */
+export function looksLikeHeading(line: Line, bodySize: number): boolean {
+  const words = line.text.split(/\s+/).length;
+  if (words > 6 || line.cells.length > 2) return false;
+  const letters = line.text.replace(/[^\p{L}]/gu, "");
+  const upper = letters.length > 2 && letters === letters.toUpperCase() && /[A-Z]/.test(letters);
+  return line.bold || upper || line.size > bodySize * 1.1 || /[:：]$/.test(line.text) || !/[a-z]/.test(letters) || words <= 3;
+}

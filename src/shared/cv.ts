@@ -1,0 +1,167 @@
+/**
+ * The CV model: JSON Resume (https://jsonresume.org/schema), validated with Zod, shared by server and client.
+ * Each date keeps its normalised form (YYYY, YYYY-MM or YYYY-MM-DD; no endDate means current) and, next to it,
+ * the text the CV printed (`startDateText`, `endDateText`, `dateText`).
+ */
+import { z } from "zod";
+
+const text = (max = 500) => z.string().trim().max(max);
+const optionalText = (max = 500) => text(max).optional();
+const url = z.string().trim().max(500).optional();
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, { message: "dates are YYYY, YYYY-MM or YYYY-MM-DD" });
+
+const dated = {
+  startDate: isoDate.optional(),
+  /** Absent: still current. */
+  endDate: isoDate.optional(),
+  startDateText: optionalText(100),
+  endDateText: optionalText(100),
+};
+const highlights = z.array(text(1000)).max(50).optional();
+
+export const profileSchema = z.object({ network: optionalText(100), username: optionalText(200), url });
+export const locationSchema = z.object({
+  address: optionalText(300),
+  postalCode: optionalText(30),
+  city: optionalText(100),
+  region: optionalText(100),
+  countryCode: optionalText(10),
+});
+
+export const basicsSchema = z.object({
+  name: optionalText(200),
+  label: optionalText(300),
+  image: url,
+  email: optionalText(254),
+  phone: optionalText(60),
+  url,
+  summary: optionalText(5000),
+  location: locationSchema.optional(),
+  profiles: z.array(profileSchema).max(30).optional(),
+});
+
+export const workSchema = z.object({
+  name: optionalText(300),
+  position: optionalText(300),
+  location: optionalText(200),
+  url,
+  summary: optionalText(5000),
+  highlights,
+  ...dated,
+});
+export const volunteerSchema = z.object({
+  organization: optionalText(300),
+  position: optionalText(300),
+  url,
+  summary: optionalText(5000),
+  highlights,
+  ...dated,
+});
+export const educationSchema = z.object({
+  institution: optionalText(300),
+  url,
+  area: optionalText(300),
+  studyType: optionalText(300),
+  score: optionalText(100),
+  location: optionalText(200),
+  courses: z.array(text(300)).max(50).optional(),
+  ...dated,
+});
+export const skillSchema = z.object({ name: text(200), level: optionalText(100), keywords: z.array(text(100)).max(100).optional() });
+export const languageSchema = z.object({ language: text(100), fluency: optionalText(100) });
+export const projectSchema = z.object({
+  name: text(300),
+  description: optionalText(5000),
+  highlights,
+  keywords: z.array(text(100)).max(50).optional(),
+  url,
+  ...dated,
+});
+export const certificateSchema = z.object({
+  name: text(300),
+  date: isoDate.optional(),
+  dateText: optionalText(100),
+  issuer: optionalText(300),
+  url,
+});
+export const awardSchema = z.object({
+  title: text(300),
+  date: isoDate.optional(),
+  dateText: optionalText(100),
+  awarder: optionalText(300),
+  summary: optionalText(2000),
+});
+export const interestSchema = z.object({ name: text(200), keywords: z.array(text(100)).max(50).optional() });
+
+export const cvContentSchema = z.object({
+  basics: basicsSchema.default({}),
+  work: z.array(workSchema).max(100).default([]),
+  volunteer: z.array(volunteerSchema).max(100).default([]),
+  education: z.array(educationSchema).max(50).default([]),
+  awards: z.array(awardSchema).max(100).default([]),
+  certificates: z.array(certificateSchema).max(100).default([]),
+  skills: z.array(skillSchema).max(200).default([]),
+  languages: z.array(languageSchema).max(50).default([]),
+  interests: z.array(interestSchema).max(100).default([]),
+  projects: z.array(projectSchema).max(100).default([]),
+});
+
+export type CvContent = z.infer<typeof cvContentSchema>;
+export type CvWork = z.infer<typeof workSchema>;
+export type CvEducation = z.infer<typeof educationSchema>;
+export type CvSkill = z.infer<typeof skillSchema>;
+
+export const CV_SOURCES = ["imported", "generated"] as const;
+export type CvSource = (typeof CV_SOURCES)[number];
+
+export const jobOfferSchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(50, { message: "each job offer needs at least 50 characters of text" })
+    .max(50_000, { message: "each job offer may have at most 50,000 characters" }),
+  title: z.string().trim().max(300).optional(),
+  company: z.string().trim().max(300).optional(),
+  url: z.string().trim().max(2000).optional(),
+});
+export type JobOffer = z.infer<typeof jobOfferSchema>;
+
+export const generateCvRequestSchema = z.object({
+  cvId: z.uuid({ message: "cvId must be the id of one of your CVs" }),
+  offers: z
+    .array(jobOfferSchema)
+    .min(1, { message: "send at least one job offer" })
+    .max(10, { message: "send at most 10 job offers at once" }),
+});
+
+export interface MatchReport {
+  /** 0-100. */
+  score: number;
+  matched: { requirement: string; kind: "skill" | "language" | "keyword" | "seniority"; evidence: string }[];
+  missing: { requirement: string; kind: "skill" | "language" | "keyword" | "seniority" }[];
+  seniority?: { wanted: string; yearsOfExperience: number };
+}
+
+export interface CvSummary {
+  id: string;
+  title: string;
+  source: CvSource;
+  baseCvId: string | null;
+  matchScore: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Cv extends CvSummary {
+  content: CvContent;
+  jobOffer: JobOffer | null;
+  matchReport: MatchReport | null;
+  taskId: string | null;
+}
+
+export const cvPatchSchema = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  content: cvContentSchema.optional(),
+});
