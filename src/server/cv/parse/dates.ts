@@ -29,7 +29,12 @@ const SEASON = String.raw`(?:spring|summer|fall|autumn|winter|été|printemps|au
 // One date: a month name and year, a numeric month and year, a season and year, or a year alone.
 const ONE = String.raw`(?:(?:${monthPattern})\.?\s*,?\s*(?:\d{4}|'?\d{2})|\d{4}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{1,2})?|\d{1,2}\s*[/.]\s*\d{4}|${SEASON}\s+\d{4}|\d{4}\s*年\s*(?:\d{1,2}\s*月)?|\d{4})`;
 const SEP = String.raw`\s*(?:-|–|—|−|to|till|until|à|au|a|hasta|bis|~|至)\s*`;
-export const DATE_RANGE_RE = new RegExp(String.raw`(?<![\p{L}\d])(${ONE})(?:${SEP}(${ONE}|${PRESENT}))?(?![\p{L}\d])`, "iu");
+// Some PDFs lose the dash between two dates ("Sep. 2023 Mar. 2024"): two month-year dates side by side are a range.
+const MONTH_YEAR = String.raw`(?:${monthPattern})\.?\s*(?:\d{4})`;
+export const DATE_RANGE_RE = new RegExp(
+  String.raw`(?<![\p{L}\d])(${ONE})(?:${SEP}(${ONE}|${PRESENT})|\s+(${MONTH_YEAR}))?(?![\p{L}\d])`,
+  "iu",
+);
 const PRESENT_RE = new RegExp(`^(?:${PRESENT})$`, "i");
 
 export interface ParsedDate {
@@ -83,7 +88,7 @@ export function findDateRange(text: string): DateRange | null {
   if (!m[2] && /^\d{4}$/.test(startText.trim()) && !plausibleYear(Number(startText))) return null;
   const start = parseDate(startText);
   if (!start.iso && !/\d{4}/.test(startText)) return null;
-  const endText = m[2];
+  const endText = m[2] ?? (/^\s*\p{L}/u.test(startText) ? m[3] : undefined);
   const current = endText !== undefined && PRESENT_RE.test(endText.trim());
   return {
     start,

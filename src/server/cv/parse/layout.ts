@@ -14,6 +14,7 @@ export interface TextItem {
   h: number;
   size: number;
   bold: boolean;
+  font?: string;
 }
 
 export interface PageText {
@@ -52,11 +53,27 @@ interface Row {
 
 const chars = (cells: Cell[]) => cells.reduce((n, c) => n + c.text.length, 0);
 
+/**
+ * Justified text spreads words so far apart that they read as separate cells: a run of three or more
+ * one- or two-word cells with even gaps is one cell again.
+ */
+function mergeJustified(cells: Cell[]): Cell[] {
+  if (cells.length < 3 || cells.some((c) => c.text.split(" ").length > 2)) return cells;
+  const gaps = cells.slice(1).map((c, i) => c.x - cells[i]!.x2);
+  const size = Math.max(...cells.map((c) => c.size));
+  if (Math.max(...gaps) > 4 * size || Math.max(...gaps) > 2.5 * Math.min(...gaps)) return cells;
+  return [{ ...cells[0]!, text: cells.map((c) => c.text).join(" "), x2: cells[cells.length - 1]!.x2, bold: cells.every((c) => c.bold) }];
+}
+
+const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;
+
 /** Groups a page's items into rows of cells, top to bottom. */
 function rowsOf(items: TextItem[]): Row[] {
   const visible = items
     .map((it) => ({ ...it, str: normalizeText(it.str), baseline: it.y + it.size }))
     .filter((it) => it.w > 0 || it.str.trim() !== "")
+    // Icon fonts map their glyphs to arbitrary letters ("z" for a calendar): not text.
+    .filter((it) => !(ICON_FONT_RE.test(it.font ?? "") && it.str.trim().length <= 2))
     .sort((a, b) => a.baseline - b.baseline || a.x - b.x);
 
   const rows: { baseline: number; size: number; items: typeof visible }[] = [];
@@ -79,7 +96,8 @@ function rowsOf(items: TextItem[]): Row[] {
           continue;
         }
         const gap = current ? it.x - current.x2 : Infinity;
-        if (!current || gap > Math.max(6, 1.2 * it.size)) {
+        const sizeJump = current !== null && Math.abs(it.size - current.size) > 0.3 * Math.max(it.size, current.size);
+        if (!current || gap > Math.max(6, 1.2 * it.size) || sizeJump) {
           current = { text: it.str, x: it.x, x2: it.x + it.w, size: it.size, bold: false, boldChars: it.bold ? it.str.trim().length : 0 };
           cells.push(current);
         } else {
@@ -94,7 +112,7 @@ function rowsOf(items: TextItem[]): Row[] {
       const clean = cells
         .map(({ boldChars, ...c }) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
         .filter((c) => c.text !== "");
-      return { baseline: r.baseline, cells: clean };
+      return { baseline: r.baseline, cells: mergeJustified(clean) };
     })
     .filter((r) => r.cells.length > 0)
     .sort((a, b) => a.baseline - b.baseline);
@@ -128,7 +146,13 @@ function findGutter(rows: Row[], width: number): number | null {
       }
     });
     const minSide = Math.min(left, right);
-    if (crossing > total * 0.12 || minSide < total * 0.18 || leftRows.size < 6 || rightRows.size < 6) continue;
+    if (crossing > total * 0.12 || leftRows.size < 6 || rightRows.size < 6) continue;
+    // Dates aligned right and labels in a gutter always share a row with body text; each side of a real
+    // column layout has many rows of its own. Heavy enough sides (two body columns set in step) also count.
+    const leftAlone = [...leftRows].filter((r) => !rightRows.has(r)).length;
+    const rightAlone = [...rightRows].filter((r) => !leftRows.has(r)).length;
+    const independent = leftAlone >= 5 && rightAlone >= 5 && leftAlone >= leftRows.size * 0.4 && rightAlone >= rightRows.size * 0.4;
+    if (minSide < total * 0.18 && !(independent && minSide >= total * 0.05)) continue;
     const score = minSide - crossing * 4;
     if (!best || score > best.score) best = { x, score };
   }

@@ -8,7 +8,7 @@ export function normalizeText(raw: string): string {
     // A soft hyphen printed mid-line (alone, or between letters) is a visible hyphen; at a line end it
     // only marks where a word was broken.
     .replace(/^\s*\u00AD\s*$/, "-")
-    .replace(/(?<=\S)\u00AD(?=\S)/g, "-")
+    .replace(/(?<=\S)\u00AD(?=\S)|(?<=\s)\u00AD(?=\s)/g, "-")
     .replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, "")
     .replace(/[\uE000-\uF8FF]|[\u{F0000}-\u{FFFFD}]/gu, " ")
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, "")

@@ -23,7 +23,8 @@ const LEVEL_RE =
 const LOCATION_RE =
   /^[\p{Lu}][\p{L}.'’ -]+,\s*(?:[\p{Lu}]{2,3}|[\p{Lu}][\p{L}.'’ -]+)(?:\s+\d{4,6})?$/u;
 const URL_ONLY_RE = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/\S*)?$/i;
-const SKILL_LABEL_RE = /^(tech|techs|technologies|technical|skills|tools|stack|languages?|programming|frameworks|software|it|soft|hard|compétences|outils|herramientas|kenntnisse)\s*[:：]?$/i;
+const SKILL_LABEL_RE =
+  /^(tech|techs|technologies|technical skills|technical|skills|tools|stack|tech stack|programming|programming languages|frameworks|software|it|soft skills|hard skills|compétences|outils|logiciels|herramientas|tecnologías|kenntnisse|technologien|编程语言|技能)$/i;
 
 interface Block {
   key: SectionKey | "header";
@@ -43,10 +44,12 @@ interface RawEntry {
   url?: string;
   body: string[];
   bodyX?: number;
+  /** Left edge of the entry's first header line: lines indented past it are description. */
+  headX?: number;
 }
 
 const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
-const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,;:|•·–—-]+|[\s,;:|•·–—-]+$/g, "").trim();
+const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,.;:|•·–—-]+|[\s,;:|•·–—-]+$/g, "").trim();
 const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
 
 /**
@@ -55,8 +58,8 @@ const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|ja
  */
 const isBullet = (line: Line, entry: RawEntry | null) => {
   if (!BULLET_RE.test(line.text) || /^\s*[-–—]\s*\d/.test(line.text)) return false;
-  // Right under an entry's header, a bullet is its first highlight whatever sits beside it.
-  if (entry && entry.heads.length > 0 && entry.body.length === 0) return true;
+  // Right under a header still waiting for its date, a bullet is the first highlight, its date beside it.
+  if (entry && entry.heads.length > 0 && entry.body.length === 0 && !entry.date) return true;
   const last = line.cells[line.cells.length - 1]!;
   const sideCell = line.cells.length >= 2 && !BULLET_RE.test(last.text) && (findDateRange(last.text) !== null || LOCATION_RE.test(clean(last.text)));
   const mainWords = wordCount(line.cells.slice(0, -1).map((c) => stripBullet(c.text)).join(" "));
@@ -93,12 +96,32 @@ function bodySizeOf(lines: Line[]): number {
   return median(weighted);
 }
 
+const headingStyle = (l: Line) => {
+  const letters = l.text.replace(/[^\p{L}]/gu, "");
+  return `${Math.round(l.size * 2)}|${l.bold}|${letters === letters.toUpperCase()}`;
+};
+
 function splitSections(lines: Line[], bodySize: number): Block[] {
   const blocks: Block[] = [{ key: "header", lines: [] }];
+  // A column that continues on the next page without a heading continues its own section.
+  const lastInColumn = new Map<Line["column"], SectionKey | "header">();
+  let previous: Line | undefined;
+  const open = (key: SectionKey | "header", column: Line["column"]) => {
+    blocks.push({ key, lines: [] });
+    lastInColumn.set(column, key);
+  };
+  // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
+  const styles = new Set(lines.filter((l) => sectionOf(l.text) && looksLikeHeading(l, bodySize)).map(headingStyle));
   for (const line of lines) {
+    const switched = previous && line.column !== "full" && (line.column !== previous.column || line.page !== previous.page);
+    previous = line;
     const whole = sectionOf(line.text);
     if (whole && looksLikeHeading(line, bodySize)) {
-      blocks.push({ key: whole, lines: [] });
+      open(whole, line.column);
+      continue;
+    }
+    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && !findDateRange(line.text)) {
+      open("other", line.column);
       continue;
     }
     // A heading in a left label gutter, with the section's first line beside it.
@@ -106,15 +129,24 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
     const labelled = line.cells.length > 1 ? sectionOf(first.text) : null;
     if (labelled && wordCount(first.text) <= 4) {
       const rest = line.cells.slice(1);
-      blocks.push({ key: labelled, lines: [{ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x }] });
+      open(labelled, line.column);
+      blocks[blocks.length - 1]!.lines.push({ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
       continue;
     }
+    if (switched) {
+      const resumed = lastInColumn.get(line.column);
+      if (resumed && resumed !== blocks[blocks.length - 1]!.key) open(resumed, line.column);
+    }
     blocks[blocks.length - 1]!.lines.push(line);
+    if (line.column !== "full" && !lastInColumn.has(line.column)) lastInColumn.set(line.column, blocks[blocks.length - 1]!.key);
   }
   return blocks;
 }
 
 // ---------- header: name, headline, contact ----------
+
+/** Words that title the document rather than name the person. */
+const CV_WORDS_RE = /\b(?:resume|résumé|curriculum vitae|curriculum|cv|lebenslauf|currículum)\b/giu;
 
 function looksLikeName(text: string): boolean {
   const t = text.trim();
@@ -129,7 +161,7 @@ function findName(lines: Line[]): Line | undefined {
   const firstPage = lines.filter((l) => l.page === 0);
   const top = firstPage.filter((l) => l.y < Math.max(...firstPage.map((x) => x.y)) * 0.4 + 60);
   const candidates = top
-    .flatMap((l) => l.cells.map((c) => ({ line: l, text: c.text, size: c.size })))
+    .flatMap((l) => l.cells.map((c) => ({ line: l, text: clean(c.text.replace(CV_WORDS_RE, " ")), size: c.size })))
     .filter((c) => looksLikeName(c.text));
   candidates.sort((a, b) => b.size - a.size || a.line.y - b.line.y);
   const best = candidates[0];
@@ -176,7 +208,8 @@ function segmentEntries(lines: Line[]): RawEntry[] {
     if (isBullet(line, cur)) {
       const body = takeSideDate(entry, line);
       entry.body.push(stripBullet(body.text).replace(/\s{2,}/g, " "));
-      entry.bodyX = line.cells.length > 1 && /^[•◦▪●○■·*–-]$/.test(line.cells[0]!.text) ? line.cells[1]!.x : line.x;
+      // Where the text starts, after the glyph: wrapped lines align there.
+      entry.bodyX = line.cells.length > 1 && /^[•◦▪●○■·*–-]$/.test(line.cells[0]!.text) ? line.cells[1]!.x : line.x + 0.8 * line.size;
       lastWasBody = true;
       continue;
     }
@@ -186,24 +219,53 @@ function segmentEntries(lines: Line[]): RawEntry[] {
       !line.bold &&
       entry.body.length > 0 &&
       (!date || date.text.length < text.length / 2) &&
+      !hasSideCell(line) &&
       (/^[a-z(]/.test(text) || (entry.bodyX !== undefined && line.x >= entry.bodyX - 3 && line.x <= entry.bodyX + 2 * line.size && line.gapAbove < 0.9));
     if (continuation) {
-      entry.body[entry.body.length - 1] += " " + takeSideDate(entry, line).text.replace(/\s{2,}/g, " ");
+      entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, takeSideDate(entry, line).text.replace(/\s{2,}/g, " "));
+      continue;
+    }
+    const indented = entry.headX !== undefined && line.x > entry.headX + 0.8 * line.size && !line.bold && (!date || date.text.length < text.length / 2);
+    if (indented) {
+      if (lastWasBody && entry.bodyX !== undefined && Math.abs(line.x - entry.bodyX) < 3 && line.gapAbove < 0.6) {
+        entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, text.replace(/\s{2,}/g, " "));
+      } else {
+        entry.body.push(text.replace(/\s{2,}/g, " "));
+        entry.bodyX = line.x;
+      }
+      lastWasBody = true;
       continue;
     }
     const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
-    if (!date && !line.bold && (longest > 10 || /[.;]$/.test(text) && longest > 6)) {
+    const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7));
+    if (!date && (prose || /[:：]$/.test(text))) {
       entry.body.push(text.replace(/\s{2,}/g, " "));
       entry.bodyX = line.x;
       lastWasBody = true;
       continue;
     }
-    // A header line: a new entry starts after a body, at a second date, or after three header parts.
-    const target: RawEntry = entry.body.length > 0 || (date && entry.date) || entry.heads.length >= 3 ? start() : entry;
+    // A header line starts a new entry after a body, at a second date, or once the entry is complete.
+    const target: RawEntry = entry.body.length > 0 || (date && entry.date) || entryComplete(entry) ? start() : entry;
     addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
+    // Measured after a leading bullet glyph: the lines under "• Google" align with "Google".
+    target.headX ??= BULLET_RE.test(line.text) ? line.x + 1.2 * line.size : line.x;
     lastWasBody = false;
   }
   return entries.filter((e) => e.heads.length > 0 || e.date);
+}
+
+const entryComplete = (e: RawEntry) => e.heads.length >= 3 || (e.date !== undefined && e.heads.length >= 2);
+
+/** A date or a place set apart on the right of a line: the mark of an entry's header. */
+const hasSideCell = (line: Line) => {
+  if (line.cells.length < 2) return false;
+  const last = clean(line.cells[line.cells.length - 1]!.text);
+  return findDateRange(last) !== null || LOCATION_RE.test(last);
+};
+
+/** Joins a wrapped line to the text before it, undoing a hyphenation break ("Me-" + "teor"). */
+function joinWrapped(before: string, after: string): string {
+  return /\p{L}-$/u.test(before) && /^\p{Ll}/u.test(after) ? before.slice(0, -1) + after : `${before} ${after}`;
 }
 
 function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
@@ -265,7 +327,9 @@ function toWork(entry: RawEntry): CvWork {
   if (a && b) {
     const straight = titleScore(a.text) + orgScore(b.text);
     const swapped = titleScore(b.text) + orgScore(a.text);
-    [position, name] = straight > swapped ? [a.text, b.text] : [b.text, a.text];
+    // On a tie, the side with job-title words is the title; with none, organisations usually come first.
+    const aIsTitle = straight !== swapped ? straight > swapped : TITLE_WORDS.test(a.text) && !TITLE_WORDS.test(b.text);
+    [position, name] = aIsTitle ? [a.text, b.text] : [b.text, a.text];
   } else if (a) {
     if (titleScore(a.text) >= orgScore(a.text)) position = a.text;
     else name = a.text;
@@ -299,6 +363,8 @@ function toEducation(entry: RawEntry): CvEducation {
     }
   }
   let score: string | undefined;
+  // "…, expected May 2016", "(prévu en 2016)", "预计 2016 年 3 月毕业": a graduation date, not part of the degree.
+  degree = degree?.replace(/\s*[,，(]\s*(?:expected|anticipated|prévu|prevista|voraussichtlich|预计).*$/iu, "").trim() || degree;
   if (degree) {
     const gpa = degree.match(/[;,]?\s*(?:GPA|CGPA|Grade|Note|Moyenne|Nota)\s*[:：]?\s*(.+)$/i);
     if (gpa) {
@@ -325,7 +391,7 @@ function toEducation(entry: RawEntry): CvEducation {
 
 function splitList(text: string): string[] {
   return text
-    .split(/\s*(?:[,;•·|]|\s{2,}|\s-\s)\s*/)
+    .split(/\s*(?:[,;•·|、，；]|\s{2,}|\s[-=>]+\s|\s<\s)\s*/)
     .map((s) => clean(s.replace(/\.$/, "")))
     .filter((s) => s.length > 0 && s.length <= 60 && !LEVEL_RE.test(s));
 }
@@ -382,14 +448,19 @@ function parseLanguages(lines: Line[]) {
 function labelledSkills(lines: Line[]): CvSkill[] {
   const found: CvSkill[] = [];
   lines.forEach((line, i) => {
-    const [label, ...rest] = line.cells;
-    if (!label || rest.length === 0 || !SKILL_LABEL_RE.test(label.text)) return;
-    const keywords = splitList(rest.map((c) => c.text).join(", "));
+    const first = line.cells[0]!;
+    const inCell = first.text.match(/^([^:：]{2,30})[:：]\s*(.+)$/);
+    const label = inCell ? inCell[1]! : first.text.replace(/[:：]\s*$/, "");
+    const values = inCell ? [inCell[2]!, ...line.cells.slice(1).map((c) => c.text)] : line.cells.slice(1).map((c) => c.text);
+    if (!SKILL_LABEL_RE.test(label.trim()) || values.length === 0) return;
+    const keywords = values.flatMap(splitList);
+    const valueX = inCell ? first.x : line.cells[1]!.x;
     for (const next of lines.slice(i + 1, i + 4)) {
-      if (next.column !== line.column || next.cells.length !== 1 || Math.abs(next.x - rest[0]!.x) > 3 || next.y - line.y > line.size * 4) break;
+      const aligned = Math.abs(next.x - valueX) < 3 || (inCell && next.x > first.x + 10 && next.x < first.x + 80);
+      if (next.column !== line.column || next.cells.length !== 1 || !aligned || next.y - line.y > line.size * 4 || /[:：]/.test(next.text)) break;
       keywords.push(...splitList(next.text));
     }
-    found.push({ name: clean(label.text), keywords });
+    found.push({ name: clean(label), keywords });
   });
   return found;
 }
@@ -450,7 +521,8 @@ export function parseResume(pages: PageText[]): CvContent {
   const volunteer = segmentEntries(linesOf("volunteer"))
     .map(toWork)
     .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
-  const skills = [...parseSkills(linesOf("skills")), ...labelledSkills(header)];
+  const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
+  const skills = [...parseSkills(linesOf("skills")), ...labelledSkills(outsideEntries)];
   const languages = parseLanguages(linesOf("languages"));
   const certificates = linesOf("certificates")
     .map((l) => {

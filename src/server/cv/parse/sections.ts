@@ -19,7 +19,7 @@ export type SectionKey =
 /** Section headings in English, French, Spanish, German (and Chinese), lower case, without accents' variants. */
 const HEADINGS: [SectionKey, string[]][] = [
   ["summary", ["summary", "professional summary", "profile", "professional profile", "about", "about me", "objective", "career objective", "personal statement", "introduction", "profil", "résumé", "à propos", "a propos", "présentation", "objectif", "perfil", "resumen", "perfil profesional", "sobre mí", "sobre mi", "objetivo", "zusammenfassung", "über mich", "kurzprofil", "profil", "个人简介", "自我评价", "个人总结"]],
-  ["work", ["experience", "experiences", "work experience", "professional experience", "employment", "employment history", "work history", "career", "career history", "relevant experience", "industry experience", "positions", "expérience", "expériences", "expérience professionnelle", "expériences professionnelles", "parcours professionnel", "experiencia", "experiencia laboral", "experiencia profesional", "trayectoria profesional", "berufserfahrung", "berufliche erfahrung", "beruflicher werdegang", "werdegang", "praxiserfahrung", "工作经历", "实习经历", "工作经验", "实习经验"]],
+  ["work", ["experience", "experiences", "work experience", "professional experience", "employment", "employment history", "work history", "career", "career history", "relevant experience", "industry experience", "positions", "expérience", "expériences", "expérience professionnelle", "expériences professionnelles", "parcours professionnel", "experiencia", "experiencia laboral", "experiencia profesional", "trayectoria profesional", "berufserfahrung", "berufliche erfahrung", "beruflicher werdegang", "werdegang", "praxiserfahrung", "工作经历", "实习经历", "工作经验", "实习经验", "实习"]],
   ["education", ["education", "academic background", "academics", "studies", "qualifications", "academic qualifications", "education and training", "formation", "formations", "éducation", "études", "parcours académique", "cursus", "educación", "formación", "formación académica", "estudios", "ausbildung", "bildung", "bildungsweg", "studium", "akademischer werdegang", "教育背景", "教育经历"]],
   ["skills", ["skills", "technical skills", "skills & tools", "skills and tools", "key skills", "core competencies", "competencies", "expertise", "areas of expertise", "technologies", "tech stack", "tools", "strengths", "programming", "compétences", "compétences techniques", "savoir-faire", "outils", "habilidades", "competencias", "conocimientos", "aptitudes", "kenntnisse", "fähigkeiten", "kompetenzen", "it-kenntnisse", "技能", "专业技能", "技术能力", "技能清单"]],
   ["languages", ["languages", "language skills", "langues", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "语言", "语言能力"]],
@@ -37,6 +37,10 @@ const HEADINGS: [SectionKey, string[]][] = [
 const LOOKUP = new Map<string, SectionKey>();
 for (const [key, names] of HEADINGS) for (const n of names) LOOKUP.set(n, key);
 
+/** A heading word, allowing its singular or plural. */
+const known = (word: string): SectionKey | null =>
+  LOOKUP.get(word) ?? LOOKUP.get(`${word}s`) ?? (word.endsWith("s") ? LOOKUP.get(word.slice(0, -1)) : undefined) ?? null;
+
 const headingKey = (text: string) =>
   text
     .toLowerCase()
@@ -49,12 +53,18 @@ const headingKey = (text: string) =>
 export function sectionOf(text: string): SectionKey | null {
   const key = headingKey(text);
   if (key.length === 0 || key.length > 60) return null;
-  const exact = LOOKUP.get(key);
+  const exact = known(key);
   if (exact) return exact;
-  // "EDUCATION ET PROJET ET EXPERIENCE", "Work Experience & Internships", "Skills / Tools"
-  const parts = key.split(/\s+(?:&|and|et|y|und|\/)\s+|\s*[&/,]\s*/);
-  if (parts.length > 1) for (const p of parts) if (LOOKUP.has(p)) return LOOKUP.get(p)!;
-  return null;
+  // Chinese headings often carry a qualifier in front: "IT 技能", "主要项目经历".
+  if (/\p{Script=Han}/u.test(key) && key.length <= 12) {
+    for (const [name, section] of LOOKUP) if (/\p{Script=Han}$/u.test(name) && key.endsWith(name) && !key.includes("/")) return section;
+  }
+  // "EDUCATION ET PROJET ET EXPERIENCE", "Honors & Awards", "Skills / Tools": every part must be a heading,
+  // so that an employer such as "Research and Development" is not taken for one. The first part names it.
+  const parts = key.split(/\s+(?:&|and|et|y|und|\/)\s+|\s*[&/,]\s*/).filter(Boolean);
+  if (parts.length < 2) return null;
+  const keys = parts.map(known);
+  return keys.every((k) => k !== null) ? keys[0]! : null;
 }
 
 /** Whether a line looks like a heading at all: short, and set apart by weight, size, case or spacing. */

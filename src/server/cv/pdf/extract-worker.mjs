@@ -42,7 +42,8 @@ if (doc && inspectOnly) {
     for (let n = 1; n <= count; n++) {
       const page = await doc.getPage(n);
       const viewport = page.getViewport({ scale: 1 });
-      const content = await page.getTextContent({ disableNormalization: false });
+      // Raw text: pdf.js's own normalisation would drop soft hyphens that are printed as hyphens.
+      const content = await page.getTextContent({ disableNormalization: true });
       // Loading the operator list resolves the real font names, which tell bold from regular.
       await page.getOperatorList();
       const fontNames = new Map();
