@@ -60,8 +60,9 @@ const chars = (cells: Cell[]) => cells.reduce((n, c) => n + c.text.length, 0);
 function mergeJustified(cells: Cell[]): Cell[] {
   if (cells.length < 3 || cells.some((c) => c.text.split(" ").length > 2)) return cells;
   const gaps = cells.slice(1).map((c, i) => c.x - cells[i]!.x2);
-  const size = Math.max(...cells.map((c) => c.size));
-  if (Math.max(...gaps) > 4 * size || Math.max(...gaps) > 2.5 * Math.min(...gaps)) return cells;
+  const sizes = cells.map((c) => c.size);
+  const size = Math.min(...sizes);
+  if (Math.max(...sizes) - size > 0.5 || Math.max(...gaps) > 2 * size || Math.max(...gaps) > 2.5 * Math.min(...gaps)) return cells;
   return [{ ...cells[0]!, text: cells.map((c) => c.text).join(" "), x2: cells[cells.length - 1]!.x2, bold: cells.every((c) => c.bold) }];
 }
 

@@ -21,7 +21,7 @@ const HEADINGS: [SectionKey, string[]][] = [
   ["summary", ["summary", "professional summary", "profile", "professional profile", "about", "about me", "objective", "career objective", "personal statement", "introduction", "profil", "résumé", "à propos", "a propos", "présentation", "objectif", "perfil", "resumen", "perfil profesional", "sobre mí", "sobre mi", "objetivo", "zusammenfassung", "über mich", "kurzprofil", "profil", "个人简介", "自我评价", "个人总结"]],
   ["work", ["experience", "experiences", "work experience", "professional experience", "employment", "employment history", "work history", "career", "career history", "relevant experience", "industry experience", "positions", "expérience", "expériences", "expérience professionnelle", "expériences professionnelles", "parcours professionnel", "experiencia", "experiencia laboral", "experiencia profesional", "trayectoria profesional", "berufserfahrung", "berufliche erfahrung", "beruflicher werdegang", "werdegang", "praxiserfahrung", "工作经历", "实习经历", "工作经验", "实习经验", "实习"]],
   ["education", ["education", "academic background", "academics", "studies", "qualifications", "academic qualifications", "education and training", "formation", "formations", "éducation", "études", "parcours académique", "cursus", "educación", "formación", "formación académica", "estudios", "ausbildung", "bildung", "bildungsweg", "studium", "akademischer werdegang", "教育背景", "教育经历"]],
-  ["skills", ["skills", "technical skills", "skills & tools", "skills and tools", "key skills", "core competencies", "competencies", "expertise", "areas of expertise", "technologies", "tech stack", "tools", "strengths", "programming", "compétences", "compétences techniques", "savoir-faire", "outils", "habilidades", "competencias", "conocimientos", "aptitudes", "kenntnisse", "fähigkeiten", "kompetenzen", "it-kenntnisse", "技能", "专业技能", "技术能力", "技能清单"]],
+  ["skills", ["skills", "technical skills", "skills & tools", "skills and tools", "key skills", "core competencies", "competencies", "expertise", "areas of expertise", "technologies", "tech stack", "tools", "strengths", "programming", "software", "software programs", "programs", "operating systems", "os", "compétences", "compétences techniques", "savoir-faire", "outils", "habilidades", "competencias", "conocimientos", "aptitudes", "kenntnisse", "fähigkeiten", "kompetenzen", "it-kenntnisse", "技能", "专业技能", "技术能力", "技能清单"]],
   ["languages", ["languages", "language skills", "langues", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "语言", "语言能力"]],
   ["projects", ["projects", "personal projects", "selected projects", "side projects", "projets", "projets personnels", "proyectos", "projekte", "项目经历", "项目经验"]],
   ["certificates", ["certifications", "certificates", "licenses & certifications", "licenses and certifications", "certificats", "certifications et licences", "certificaciones", "certificados", "zertifikate", "zertifizierungen", "证书"]],
@@ -34,15 +34,18 @@ const HEADINGS: [SectionKey, string[]][] = [
   ["other", ["misc", "miscellaneous", "other", "additional information", "extracurricular", "extracurricular activities", "activities", "life philosophy", "most proud of", "my life philosophy", "divers", "autres", "otros", "sonstiges", "其他"]],
 ];
 
+/** Headings are compared without accents: CVs drop them in capitals ("COMPETENCES", "EXPERIENCE"). */
+const fold = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC");
+
 const LOOKUP = new Map<string, SectionKey>();
-for (const [key, names] of HEADINGS) for (const n of names) LOOKUP.set(n, key);
+for (const [key, names] of HEADINGS) for (const n of names) LOOKUP.set(fold(n), key);
 
 /** A heading word, allowing its singular or plural. */
 const known = (word: string): SectionKey | null =>
   LOOKUP.get(word) ?? LOOKUP.get(`${word}s`) ?? (word.endsWith("s") ? LOOKUP.get(word.slice(0, -1)) : undefined) ?? null;
 
 const headingKey = (text: string) =>
-  text
+  fold(text)
     .toLowerCase()
     .replace(/[:：|•·*#]+$/g, "")
     .replace(/^[\s\d.•·*#-]+/, "")
