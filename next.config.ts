@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Packages with wasm, native bindings or worker files must be loaded by Node, not bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "pdfjs-dist"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "pdfjs-dist", "pdfkit"],
   poweredByHeader: false,
 };
 

@@ -61,10 +61,12 @@ function matched(expected: (string | undefined)[], parsed: (string | undefined)[
   return hits;
 }
 
-const totals = { name: [0, 0], email: [0, 0], phone: [0, 0], exp_count: [0, 0], exp_title: [0, 0], exp_company: [0, 0], edu_institution: [0, 0], edu_degree: [0, 0], skills_recall: [0, 0] };
-const add = (k: keyof typeof totals, hit: number, of: number) => {
-  totals[k][0] += hit;
-  totals[k][1] += of;
+const FIELDS = ["name", "email", "phone", "exp_count", "exp_title", "exp_company", "edu_institution", "edu_degree", "skills_recall"] as const;
+type Field = (typeof FIELDS)[number];
+const totals = Object.fromEntries(FIELDS.map((f) => [f, { hit: 0, of: 0 }])) as Record<Field, { hit: number; of: number }>;
+const add = (k: Field, hit: number, of: number) => {
+  totals[k].hit += hit;
+  totals[k].of += of;
 };
 const parseTimes: number[] = [];
 const parsedAll: Record<string, unknown> = {};
@@ -125,9 +127,9 @@ for (const file of files) {
 }
 
 if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(parsedAll, null, 2));
-const pct = (k: keyof typeof totals) => (totals[k][1] ? (100 * totals[k][0]) / totals[k][1] : 0);
+const pct = (k: Field) => (totals[k].of ? (100 * totals[k].hit) / totals[k].of : 0);
 console.log("");
-for (const k of Object.keys(totals) as (keyof typeof totals)[]) console.log(`${k.padEnd(16)} ${totals[k][0]}/${totals[k][1]} (${round(pct(k), 1)} %)`);
+for (const k of FIELDS) console.log(`${k.padEnd(16)} ${totals[k].hit}/${totals[k].of} (${round(pct(k), 1)} %)`);
 console.log(`median parse time (extraction in a worker + parsing): ${round(percentile(parseTimes, 50), 0)} ms`);
 printResult({
   name_pct: pct("name"),

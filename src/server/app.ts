@@ -2,6 +2,7 @@ import { createAuth, resolveAuthSecret, type Auth } from "./auth/auth";
 import { loadConfig, type AppConfig } from "./config";
 import { openDatabase, targetFromConfig, type DatabaseHandle } from "./db/client";
 import { createTaskTypes } from "./jobs";
+import { llmFromConfig, type LlmClient } from "./llm/client";
 import { InProcessEventBus, type TaskEventBus } from "./tasks/events";
 import { TaskProcessRegistry } from "./tasks/registry";
 import { TaskRunner } from "./tasks/runner";
@@ -15,6 +16,8 @@ export interface App {
   bus: TaskEventBus;
   store: TaskStore;
   types: TaskTypes;
+  /** Null when no LLM is configured: the jobs run offline. */
+  llm: LlmClient | null;
   registry: TaskProcessRegistry;
   /** Null when this process runs no tasks (RUNNER_ENABLED=false). */
   runner: TaskRunner | null;
@@ -26,7 +29,8 @@ export async function createApp(config: AppConfig): Promise<App> {
   const database = await openDatabase(targetFromConfig(config));
   const bus = new InProcessEventBus();
   const store = new TaskStore(database.db, bus, config.tasks);
-  const types = createTaskTypes();
+  const llm = llmFromConfig(config);
+  const types = createTaskTypes({ store, llm });
   const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
   const runner = config.runnerEnabled
     ? new TaskRunner({
@@ -55,6 +59,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     bus,
     store,
     types,
+    llm,
     registry,
     runner,
     auth,

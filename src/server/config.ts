@@ -27,6 +27,10 @@ const envSchema = z.object({
   TASK_KILL_GRACE_MS: intFrom(2000, 0, 60_000),
   TASK_MAX_ATTEMPTS: intFrom(2, 1, 10),
   TASK_PROGRESS_INTERVAL_MS: intFrom(250, 0, 60_000),
+  LLM_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
+  LLM_TIMEOUT_MS: intFrom(120_000, 1000, 30 * 60 * 1000),
   TASK_TOMBSTONE_TTL_MS: intFrom(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
 });
 
@@ -48,6 +52,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authAllowedHosts: e.AUTH_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean),
     authRateLimit: e.AUTH_RATE_LIMIT,
     runnerEnabled: e.RUNNER_ENABLED,
+    /** Set when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; otherwise the jobs run offline. */
+    llm:
+      e.LLM_BASE_URL && e.LLM_API_KEY && e.LLM_MODEL
+        ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
+        : undefined,
     tasks: {
       concurrency: e.TASK_CONCURRENCY,
       perUserConcurrency: e.TASK_PER_USER_CONCURRENCY,

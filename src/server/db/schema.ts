@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -13,6 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { TaskStatus } from "../../shared/tasks";
+import type { CvContent, CvSource, JobOffer, MatchReport } from "../../shared/cv";
 
 // ---- better-auth core tables (field names as better-auth expects them) ----
 
@@ -161,3 +163,49 @@ export const taskTombstone = pgTable(
 );
 
 export type BackgroundTaskRow = typeof backgroundTask.$inferSelect;
+
+/** Binary data (node-postgres and PGlite both map bytea to a Buffer/Uint8Array). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+});
+
+/** A task's input file (an uploaded PDF): it lives exactly as long as its task is active. */
+export const taskInputFile = pgTable("task_input_file", {
+  taskId: uuid("task_id")
+    .primaryKey()
+    .references(() => backgroundTask.id, { onDelete: "cascade" }),
+  fileName: text("file_name").notNull(),
+  contentType: text("content_type").notNull(),
+  sizeBytes: integer("size_bytes").notNull(),
+  data: bytea("data").notNull(),
+});
+
+// ---------- CVs ----------
+
+export const cv = pgTable(
+  "cv",
+  {
+    id: uuid("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    source: text("source").$type<CvSource>().notNull(),
+    content: jsonb("content").$type<CvContent>().notNull(),
+    /** The CV a generated one was tailored from (kept as a link even if that CV is deleted later). */
+    baseCvId: uuid("base_cv_id"),
+    jobOffer: jsonb("job_offer").$type<JobOffer>(),
+    matchReport: jsonb("match_report").$type<MatchReport>(),
+    matchScore: integer("match_score"),
+    /** The task that produced it. */
+    taskId: uuid("task_id"),
+    createdAt: ms("created_at").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [
+    index("cv_user_created_idx").on(t.userId, t.createdAt),
+    check("cv_source_check", sql`${t.source} in ('imported', 'generated')`),
+  ],
+);
+
+export type CvRow = typeof cv.$inferSelect;

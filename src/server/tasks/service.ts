@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { badRequest } from "../errors";
 import type { CreateTaskInput } from "../../shared/tasks";
-import type { TaskStore } from "./store";
+import type { InputFile, TaskStore } from "./store";
 import type { TaskTypes } from "./types";
 
 /** Checks a new task's type and payload against its definition, then creates it. */
@@ -11,6 +11,7 @@ export async function createTask(
   userId: string,
   input: CreateTaskInput,
   deviceId: string | null,
+  inputFile?: InputFile,
 ) {
   const definition = types.get(input.type);
   if (!definition) {
@@ -29,6 +30,7 @@ export async function createTask(
       type: input.type,
       title: input.title ?? definition.defaultTitle(payload.data),
       payload: payload.data,
+      inputFile,
     },
     deviceId,
   );

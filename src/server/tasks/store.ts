@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { rowsOf, type Database, type Transaction } from "../db/client";
-import { backgroundTask as bt, taskClock, taskTombstone, type BackgroundTaskRow } from "../db/schema";
+import { backgroundTask as bt, taskClock, taskInputFile, taskTombstone, type BackgroundTaskRow } from "../db/schema";
 import { AppError, conflict, notFound } from "../errors";
 import {
   ACTIVE_STATUSES,
@@ -29,6 +29,14 @@ export interface NewTask {
   type: string;
   title: string;
   payload: unknown;
+  /** An input file (an uploaded PDF), stored with the task and dropped when it finishes. */
+  inputFile?: InputFile;
+}
+
+export interface InputFile {
+  fileName: string;
+  contentType: string;
+  data: Uint8Array;
 }
 
 /** Thrown inside a transaction to roll it back when nothing changed, carrying what to return instead. */
@@ -207,6 +215,10 @@ export class TaskStore {
         throw conflict("A task with this id already exists. Use a new id.", "task_id_taken");
       }
       await tx.delete(taskTombstone).where(eq(taskTombstone.taskId, task.id));
+      if (task.inputFile) {
+        const { fileName, contentType, data } = task.inputFile;
+        await tx.insert(taskInputFile).values({ taskId: row.id, fileName, contentType, sizeBytes: data.byteLength, data });
+      }
       changes.push({ userId, taskId: row.id, version, kind: "upsert" });
 
       await this.enforceHistoryCap(tx, userId, version, now, changes);
@@ -292,6 +304,7 @@ export class TaskStore {
         .where(and(eq(bt.id, taskId), eq(bt.userId, userId), inArray(bt.status, activeStatuses)))
         .returning();
       if (row) {
+        await this.dropInputFile(tx, taskId);
         changes.push({ userId, taskId, version, kind: "upsert" });
         return { task: toTaskDto(row), wasRunning: row.startedAt !== null };
       }
@@ -454,6 +467,7 @@ export class TaskStore {
         .where(and(this.fenced(f), sql`${bt.cancelRequestedAt} is null`))
         .returning({ id: bt.id });
       if (!row) throw new NoChange(false);
+      await this.dropInputFile(tx, f.taskId);
       changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
       return true;
     });
@@ -477,9 +491,21 @@ export class TaskStore {
         .where(this.fenced(f))
         .returning({ id: bt.id });
       if (!row) throw new NoChange(false);
+      await this.dropInputFile(tx, f.taskId);
       changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
       return true;
     });
+  }
+
+  /** A finished task's input is no longer needed: a 10 MB PDF should not outlive its import. */
+  private async dropInputFile(tx: Transaction, taskId: string) {
+    await tx.delete(taskInputFile).where(eq(taskInputFile.taskId, taskId));
+  }
+
+  /** The input file of a task (for its handler). */
+  async inputFileOf(taskId: string): Promise<InputFile | null> {
+    const [row] = await this.db.select().from(taskInputFile).where(eq(taskInputFile.taskId, taskId));
+    return row ? { fileName: row.fileName, contentType: row.contentType, data: new Uint8Array(row.data) } : null;
   }
 
   /** Gives up the lease once the work has really stopped (after a cancel): frees the user's slot. */
@@ -550,6 +576,7 @@ export class TaskStore {
           .where(and(eq(bt.id, orphan.id), eq(bt.status, "running"), eq(bt.attempts, orphan.attempts), orphaned(bt)))
           .returning({ id: bt.id });
         if (!row) throw new NoChange(false);
+        if (!requeue) await this.dropInputFile(tx, orphan.id);
         changes.push({ userId: orphan.userId, taskId: orphan.id, version, kind: "upsert" });
         return true;
       });

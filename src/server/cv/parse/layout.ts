@@ -87,7 +87,7 @@ function rowsOf(items: TextItem[]): Row[] {
   return rows
     .map((r) => {
       const sorted = r.items.sort((a, b) => a.x - b.x);
-      const cells: Cell[] = [];
+      const cells: (Cell & { boldChars: number })[] = [];
       let current: (Cell & { boldChars: number }) | null = null;
       let spaceSeen = false;
       for (const it of sorted) {

@@ -245,7 +245,9 @@ function segmentEntries(lines: Line[]): RawEntry[] {
       continue;
     }
     // A header line starts a new entry after a body, at a second date, or once the entry is complete.
-    const target: RawEntry = entry.body.length > 0 || (date && entry.date) || entryComplete(entry) ? start() : entry;
+    // A line that only gives the place belongs to the entry above while it has none.
+    const placeOnly = !date && line.cells.length === 1 && LOCATION_RE.test(clean(text)) && !entry.location && entry.body.length === 0;
+    const target: RawEntry = !placeOnly && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry)) ? start() : entry;
     addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
     // Measured after a leading bullet glyph: the lines under "• Google" align with "Google".
     target.headX ??= BULLET_RE.test(line.text) ? line.x + 1.2 * line.size : line.x;
@@ -425,6 +427,11 @@ function parseSkills(lines: Line[]): CvSkill[] {
     }
     const items = cells.flatMap(splitList);
     if (pending && pending.keywords && (pending.keywords.length === 0 || (line.gapAbove < 0.6 && hasList))) {
+      // The line above broke inside a keyword ("User" / "Research, …"): join them back.
+      const above = lines[i - 1]?.text.trim() ?? "";
+      if (pending.keywords.length > 0 && !/[,;•·|、，；]$/.test(above) && items.length > 0) {
+        pending.keywords[pending.keywords.length - 1] += ` ${items.shift()}`;
+      }
       pending.keywords.push(...items);
       return;
     }

@@ -30,16 +30,20 @@ export async function extractPdfText(
   return result.pages;
 }
 
-/** The page count, read in a short-lived thread; null when pdf.js cannot open the file. */
-export async function countPdfPages(run: WorkerRunner, data: Uint8Array): Promise<number | null> {
+export type PdfInspection = { pages: number } | { pages: null; encrypted: boolean; reason: string };
+
+/** The page count, read in a short-lived thread; null pages when pdf.js cannot open the file. */
+export async function inspectPdf(run: WorkerRunner, data: Uint8Array): Promise<PdfInspection> {
   try {
     const { numPages } = await run<{ numPages: number }>(PDF_WORKER_SCRIPT, {
-      workerData: { data, assetsDir: PDFJS_DIR, maxPages: 0, inspectOnly: true },
+      // A copy: the task stores the original bytes.
+      workerData: { data: data.slice(), assetsDir: PDFJS_DIR, maxPages: 0, inspectOnly: true },
       resourceLimits: LIMITS.resourceLimits,
       timeoutMs: 15_000,
     });
-    return numPages;
-  } catch {
-    return null;
+    return { pages: numPages };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return { pages: null, encrypted: code === "encrypted_pdf", reason: err instanceof Error ? err.message : String(err) };
   }
 }

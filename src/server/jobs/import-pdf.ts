@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { readingOrder } from "../cv/parse/layout";
+import { parseResume } from "../cv/parse/resume";
+import { extractPdfText } from "../cv/pdf/extract";
+import { insertCv } from "../cv/repository";
+import { LlmInvalidAnswerError, LlmUnavailableError, type LlmClient } from "../llm/client";
+import type { TaskStore } from "../tasks/store";
+import { TaskFailure, type TaskDefinition } from "../tasks/types";
+import { cvContentSchema, type CvContent } from "../../shared/cv";
+
+const payloadSchema = z.object({
+  fileName: z.string().max(255),
+  sizeBytes: z.number().int().nonnegative(),
+  pages: z.number().int().positive().nullable(),
+});
+export type ImportPdfPayload = z.infer<typeof payloadSchema>;
+
+const LLM_SYSTEM = `You turn the text of a CV (in reading order) into JSON Resume.
+Use only facts that the text states; never invent or embellish. Leave out what the text does not say.
+Dates: startDate/endDate as YYYY, YYYY-MM or YYYY-MM-DD; no endDate when the position is current; copy the printed
+date text into startDateText/endDateText. work[].name is the employer, work[].position the job title.
+education[].studyType is the degree as printed, area the field of study.`;
+
+export interface ImportPdfDeps {
+  store: TaskStore;
+  llm: LlmClient | null;
+}
+
+/** PDF → structured CV: pdf.js in a worker thread, then the offline parser or the configured LLM. */
+export function importPdfTask({ store, llm }: ImportPdfDeps): TaskDefinition<ImportPdfPayload> {
+  return {
+    type: "import-pdf",
+    payloadSchema,
+    defaultTitle: (p) => `Import ${p.fileName}`,
+    async run(ctx) {
+      ctx.progress(2, "extracting");
+      const file = await store.inputFileOf(ctx.taskId);
+      if (!file) throw new TaskFailure("input_missing", "The uploaded file is no longer available. Upload it again.");
+
+      const pages = await extractPdfText(
+        (script, options) => ctx.runWorker(script, options),
+        file.data,
+        (page, of) => ctx.progress(2 + Math.round((page / of) * 58), "extracting"),
+      );
+      const textLength = pages.reduce((n, p) => n + p.items.reduce((m, it) => m + it.str.trim().length, 0), 0);
+      if (textLength < 20) {
+        throw new TaskFailure(
+          "no_text",
+          "This PDF has no selectable text (it may be a scan or an image). Export your CV from your editor as a PDF with text and try again.",
+        );
+      }
+
+      ctx.progress(60, "parsing");
+      let content: CvContent;
+      let engine: "offline" | "llm" = "offline";
+      let fallbackReason: string | undefined;
+      if (llm) {
+        try {
+          const text = readingOrder(pages)
+            .map((l) => l.text)
+            .join("\n");
+          content = await llm.json({ schemaName: "json_resume", schema: cvContentSchema, system: LLM_SYSTEM, user: text, signal: ctx.signal });
+          engine = "llm";
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          if (!(err instanceof LlmUnavailableError || err instanceof LlmInvalidAnswerError)) throw err;
+          fallbackReason = err.message;
+          content = parseResume(pages);
+        }
+      } else {
+        content = parseResume(pages);
+      }
+      const checked = cvContentSchema.safeParse(content);
+      if (!checked.success) throw new TaskFailure("invalid_cv", `The CV read from this PDF is not valid: ${checked.error.issues[0]?.message}`);
+
+      ctx.progress(90, "saving");
+      const title = checked.data.basics.name ? `${checked.data.basics.name} (${file.fileName})` : file.fileName;
+      return {
+        commit: async (tx) => {
+          const cvId = await insertCv(tx, { userId: ctx.userId, title, source: "imported", content: checked.data, taskId: ctx.taskId });
+          return { cvId, engine, ...(fallbackReason ? { fallbackReason } : {}) };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Any OpenAI-compatible chat-completions server, through the official SDK. Every call carries the task's
+ * AbortSignal, so a cancel closes the HTTP request at once. Answers are JSON validated with Zod; invalid
+ * JSON is repaired or the model is asked again, at most twice.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { z } from "zod";
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs: number;
+}
+
+/** The model could not be reached (network, timeout, 5xx, auth): callers fall back to the offline path. */
+export class LlmUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LlmUnavailableError";
+  }
+}
+
+/** The model answered, but never with valid JSON for the schema. */
+export class LlmInvalidAnswerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LlmInvalidAnswerError";
+  }
+}
+
+const MAX_RETRIES = 2;
+
+/** Best-effort repair of almost-JSON: code fences, prose around the object, trailing commas. */
+export function repairJson(text: string): unknown {
+  const attempts = [text];
+  const fenced = text.match(/```(?:json)?\s*([\s\S]*?)```/);
+  if (fenced) attempts.push(fenced[1]!);
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  if (start >= 0 && end > start) attempts.push(text.slice(start, end + 1));
+  for (const candidate of [...attempts]) attempts.push(candidate.replace(/,\s*([}\]])/g, "$1"));
+  for (const candidate of attempts) {
+    try {
+      return JSON.parse(candidate);
+    } catch {
+      // next
+    }
+  }
+  throw new SyntaxError("not JSON");
+}
+
+export class LlmClient {
+  private readonly client: OpenAI;
+
+  constructor(readonly config: LlmConfig) {
+    this.client = new OpenAI({
+      baseURL: config.baseUrl,
+      apiKey: config.apiKey,
+      timeout: config.timeoutMs,
+      maxRetries: 0, // retries are ours: on invalid answers; an unreachable server means the offline path
+    });
+  }
+
+  /** Asks for a JSON object matching `schema`; returns it validated. */
+  async json<S extends z.ZodType>(opts: {
+    schemaName: string;
+    schema: S;
+    system: string;
+    user: string;
+    signal: AbortSignal;
+  }): Promise<z.infer<S>> {
+    const jsonSchema = z.toJSONSchema(opts.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+      { role: "system", content: opts.system },
+      { role: "user", content: opts.user },
+    ];
+    let lastProblem = "";
+    for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+      const answer = await this.complete(messages, opts.schemaName, jsonSchema, opts.signal);
+      let parsed: unknown;
+      try {
+        parsed = repairJson(answer);
+      } catch {
+        lastProblem = "The answer was not JSON.";
+        messages.push({ role: "assistant", content: answer }, { role: "user", content: `${lastProblem} Answer with the JSON object only.` });
+        continue;
+      }
+      const valid = opts.schema.safeParse(parsed);
+      if (valid.success) return valid.data;
+      lastProblem = valid.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; ");
+      messages.push(
+        { role: "assistant", content: answer },
+        { role: "user", content: `That JSON does not match the schema (${lastProblem}). Answer again with corrected JSON only.` },
+      );
+    }
+    throw new LlmInvalidAnswerError(`The language model gave no valid answer after ${MAX_RETRIES + 1} tries (${lastProblem}).`);
+  }
+
+  private async complete(
+    messages: OpenAI.Chat.ChatCompletionMessageParam[],
+    name: string,
+    schema: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<string> {
+    try {
+      const res = await this.client.chat.completions.create(
+        {
+          model: this.config.model,
+          messages,
+          temperature: 0,
+          response_format: { type: "json_schema", json_schema: { name, schema, strict: false } },
+        },
+        { signal },
+      );
+      return res.choices[0]?.message?.content ?? "";
+    } catch (err) {
+      if (signal.aborted || err instanceof APIUserAbortError) throw signal.reason ?? err;
+      if (err instanceof APIConnectionError || err instanceof APIConnectionTimeoutError) {
+        throw new LlmUnavailableError(`The language model at ${this.config.baseUrl} could not be reached (${err.message}).`);
+      }
+      if (err instanceof APIError && (err.status === undefined || err.status >= 500 || err.status === 401 || err.status === 403 || err.status === 404 || err.status === 429)) {
+        throw new LlmUnavailableError(`The language model answered ${err.status}: ${err.message}`);
+      }
+      throw err;
+    }
+  }
+}
+
+export function llmFromConfig(config: { llm?: LlmConfig }): LlmClient | null {
+  return config.llm ? new LlmClient(config.llm) : null;
+}
