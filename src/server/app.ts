@@ -30,7 +30,7 @@ export async function createApp(config: AppConfig): Promise<App> {
   const bus = new InProcessEventBus();
   const store = new TaskStore(database.db, bus, config.tasks);
   const llm = llmFromConfig(config);
-  const types = createTaskTypes({ store, llm });
+  const types = createTaskTypes({ db: database.db, store, llm });
   const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
   const runner = config.runnerEnabled
     ? new TaskRunner({

@@ -165,3 +165,12 @@ export const cvPatchSchema = z.object({
   title: z.string().trim().min(1).max(200).optional(),
   content: cvContentSchema.optional(),
 });
+
+export const cvIdSchema = z.uuid({ message: "the CV id must be a UUID" });
+
+export interface CvListResponse {
+  cvs: CvSummary[];
+}
+export interface CvResponse {
+  cv: Cv;
+}

@@ -177,52 +177,69 @@ export class TaskStore {
    * Within the same transaction: the active-task cap is checked and the history cap enforced.
    */
   async create(userId: string, task: NewTask, deviceId: string | null): Promise<{ task: BackgroundTask; created: boolean }> {
+    const [one] = await this.createMany(userId, [task], deviceId);
+    return one!;
+  }
+
+  /** Creates several tasks all at once or none of them (one transaction, one cap check). */
+  async createMany(userId: string, tasks: NewTask[], deviceId: string | null): Promise<{ task: BackgroundTask; created: boolean }[]> {
     return this.mutate(userId, async (tx, version, changes) => {
-      const existing = await this.findOwned(tx, task.id, userId);
-      if (existing) throw new NoChange({ task: toTaskDto(existing), created: false });
+      const results: { task: BackgroundTask; created: boolean }[] = [];
+      const fresh: NewTask[] = [];
+      for (const task of tasks) {
+        const existing = await this.findOwned(tx, task.id, userId);
+        if (existing) results.push({ task: toTaskDto(existing), created: false });
+        else fresh.push(task);
+      }
+      if (fresh.length === 0) throw new NoChange(results);
 
       const [{ active }] = (await tx
         .select({ active: sql<number>`count(*)::int` })
         .from(bt)
         .where(and(eq(bt.userId, userId), inArray(bt.status, activeStatuses)))) as [{ active: number }];
-      if (active >= this.limits.activeLimit) {
+      if (active + fresh.length > this.limits.activeLimit) {
+        const room = Math.max(0, this.limits.activeLimit - active);
         throw new AppError(
           429,
           "too_many_active_tasks",
-          `You already have ${active} tasks queued or running (the limit is ${this.limits.activeLimit}). Wait for some to finish or cancel them, then try again.`,
+          `You already have ${active} tasks queued or running (the limit is ${this.limits.activeLimit})${fresh.length > 1 ? `, so ${fresh.length} more do not fit (room for ${room})` : ""}. Wait for some to finish or cancel them, then try again.`,
         );
       }
 
       const now = this.now();
-      const [row] = await tx
-        .insert(bt)
-        .values({
-          id: task.id,
-          userId,
-          type: task.type,
-          title: task.title,
-          status: "queued",
-          payload: task.payload ?? {},
-          deviceId,
-          createdAt: now,
-          updatedAt: now,
-          version,
-        })
-        .onConflictDoNothing({ target: bt.id })
-        .returning();
-      if (!row) {
-        // Another user's task has this id: say so without revealing anything about it.
-        throw conflict("A task with this id already exists. Use a new id.", "task_id_taken");
+      for (const task of fresh) {
+        const [row] = await tx
+          .insert(bt)
+          .values({
+            id: task.id,
+            userId,
+            type: task.type,
+            title: task.title,
+            status: "queued",
+            payload: task.payload ?? {},
+            deviceId,
+            createdAt: now,
+            updatedAt: now,
+            version,
+          })
+          .onConflictDoNothing({ target: bt.id })
+          .returning();
+        if (!row) {
+          // Another user's task has this id: say so without revealing anything about it.
+          throw conflict("A task with this id already exists. Use a new id.", "task_id_taken");
+        }
+        await tx.delete(taskTombstone).where(eq(taskTombstone.taskId, task.id));
+        if (task.inputFile) {
+          const { fileName, contentType, data } = task.inputFile;
+          await tx.insert(taskInputFile).values({ taskId: row.id, fileName, contentType, sizeBytes: data.byteLength, data });
+        }
+        changes.push({ userId, taskId: row.id, version, kind: "upsert" });
+        results.push({ task: toTaskDto(row), created: true });
       }
-      await tx.delete(taskTombstone).where(eq(taskTombstone.taskId, task.id));
-      if (task.inputFile) {
-        const { fileName, contentType, data } = task.inputFile;
-        await tx.insert(taskInputFile).values({ taskId: row.id, fileName, contentType, sizeBytes: data.byteLength, data });
-      }
-      changes.push({ userId, taskId: row.id, version, kind: "upsert" });
 
       await this.enforceHistoryCap(tx, userId, version, now, changes);
-      return { task: toTaskDto(row), created: true };
+      const order = new Map(tasks.map((t, i) => [t.id, i]));
+      return results.sort((a, b) => order.get(a.task.id)! - order.get(b.task.id)!);
     });
   }
 

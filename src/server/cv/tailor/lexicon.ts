@@ -1,0 +1,214 @@
+/**
+ * Skills and tools with their synonyms: an offer that asks for "k8s" is matched by a CV that says
+ * "Kubernetes". Each entry: canonical name, then aliases (matched case-insensitively as whole terms).
+ */
+const ENTRIES: string[][] = [
+  // languages
+  ["JavaScript", "js", "javascript", "ecmascript", "es6", "es2015"],
+  ["TypeScript", "ts", "typescript"],
+  ["Python", "python", "python3", "python 3"],
+  ["Java", "java"],
+  ["Kotlin", "kotlin"],
+  ["Scala", "scala"],
+  ["Go", "golang", "go"],
+  ["Rust", "rust"],
+  ["C", "c"],
+  ["C++", "c++", "cpp"],
+  ["C#", "c#", "csharp", "c sharp"],
+  ["Ruby", "ruby"],
+  ["PHP", "php"],
+  ["Swift", "swift"],
+  ["Objective-C", "objective-c", "objc"],
+  ["R", "r"],
+  ["Julia", "julia"],
+  ["MATLAB", "matlab"],
+  ["Perl", "perl"],
+  ["Elixir", "elixir"],
+  ["Erlang", "erlang"],
+  ["Haskell", "haskell"],
+  ["Clojure", "clojure"],
+  ["Dart", "dart"],
+  ["Lua", "lua"],
+  ["Bash", "bash", "shell scripting", "shell", "zsh"],
+  ["PowerShell", "powershell"],
+  ["SQL", "sql"],
+  ["HTML", "html", "html5"],
+  ["CSS", "css", "css3"],
+  ["Sass", "sass", "scss"],
+  ["GraphQL", "graphql"],
+  ["Solidity", "solidity"],
+  ["CUDA", "cuda"],
+  ["LaTeX", "latex"],
+  // front end
+  ["React", "react", "react.js", "reactjs"],
+  ["React Native", "react native"],
+  ["Next.js", "next.js", "nextjs"],
+  ["Vue.js", "vue", "vue.js", "vuejs"],
+  ["Nuxt", "nuxt", "nuxt.js"],
+  ["Angular", "angular", "angularjs"],
+  ["Svelte", "svelte", "sveltekit"],
+  ["Redux", "redux"],
+  ["jQuery", "jquery"],
+  ["Tailwind CSS", "tailwind", "tailwindcss", "tailwind css"],
+  ["Bootstrap", "bootstrap"],
+  ["Webpack", "webpack"],
+  ["Vite", "vite"],
+  ["Flutter", "flutter"],
+  ["Electron", "electron"],
+  // back end
+  ["Node.js", "node", "node.js", "nodejs"],
+  ["Express", "express", "express.js"],
+  ["NestJS", "nestjs", "nest.js"],
+  ["Django", "django"],
+  ["Flask", "flask"],
+  ["FastAPI", "fastapi"],
+  ["Spring", "spring", "spring boot", "springboot"],
+  ["Ruby on Rails", "rails", "ruby on rails", "ror"],
+  ["Laravel", "laravel"],
+  ["Symfony", "symfony"],
+  [".NET", ".net", "dotnet", "asp.net", ".net core"],
+  ["gRPC", "grpc"],
+  ["REST", "rest", "restful", "rest api", "rest apis", "restful api"],
+  ["Microservices", "microservices", "microservice", "micro-services"],
+  ["Event sourcing", "event sourcing", "event-sourced", "event-sourcing"],
+  // data
+  ["PostgreSQL", "postgresql", "postgres", "psql"],
+  ["MySQL", "mysql", "mariadb"],
+  ["SQLite", "sqlite"],
+  ["MongoDB", "mongodb", "mongo"],
+  ["Redis", "redis"],
+  ["Elasticsearch", "elasticsearch", "elastic search", "opensearch"],
+  ["Cassandra", "cassandra"],
+  ["DynamoDB", "dynamodb"],
+  ["Oracle", "oracle"],
+  ["SQL Server", "sql server", "mssql"],
+  ["NoSQL", "nosql"],
+  ["Kafka", "kafka", "apache kafka"],
+  ["RabbitMQ", "rabbitmq"],
+  ["Spark", "spark", "apache spark", "pyspark"],
+  ["Hadoop", "hadoop"],
+  ["Airflow", "airflow"],
+  ["dbt", "dbt"],
+  ["Snowflake", "snowflake"],
+  ["BigQuery", "bigquery"],
+  ["Pandas", "pandas"],
+  ["NumPy", "numpy"],
+  ["Matplotlib", "matplotlib"],
+  ["SciPy", "scipy"],
+  ["scikit-learn", "scikit-learn", "sklearn"],
+  ["TensorFlow", "tensorflow"],
+  ["PyTorch", "pytorch", "torch"],
+  ["JAX", "jax"],
+  ["Keras", "keras"],
+  ["Machine learning", "machine learning", "ml"],
+  ["Deep learning", "deep learning"],
+  ["NLP", "nlp", "natural language processing"],
+  ["Computer vision", "computer vision"],
+  ["LLM", "llm", "llms", "large language models"],
+  ["Data analysis", "data analysis", "data analytics"],
+  ["Tableau", "tableau"],
+  ["Power BI", "power bi", "powerbi"],
+  ["Excel", "excel", "microsoft excel"],
+  // cloud & ops
+  ["AWS", "aws", "amazon web services"],
+  ["GCP", "gcp", "google cloud", "google cloud platform"],
+  ["Azure", "azure", "microsoft azure"],
+  ["Docker", "docker", "containers"],
+  ["Kubernetes", "kubernetes", "k8s"],
+  ["Helm", "helm"],
+  ["Terraform", "terraform"],
+  ["Ansible", "ansible"],
+  ["Puppet", "puppet"],
+  ["Chef", "chef"],
+  ["Jenkins", "jenkins"],
+  ["GitHub Actions", "github actions"],
+  ["GitLab CI", "gitlab ci", "gitlab-ci"],
+  ["CI/CD", "ci/cd", "ci / cd", "continuous integration", "continuous delivery", "continuous deployment"],
+  ["Linux", "linux", "unix"],
+  ["Nginx", "nginx"],
+  ["Prometheus", "prometheus"],
+  ["Grafana", "grafana"],
+  ["Istio", "istio"],
+  ["Serverless", "serverless", "lambda", "aws lambda"],
+  ["DevOps", "devops"],
+  ["SRE", "sre", "site reliability engineering", "site reliability"],
+  ["Observability", "observability", "monitoring"],
+  ["Security", "security", "cybersecurity", "infosec"],
+  // tools & practices
+  ["Git", "git"],
+  ["GitHub", "github"],
+  ["GitLab", "gitlab"],
+  ["JIRA", "jira"],
+  ["Confluence", "confluence"],
+  ["Figma", "figma"],
+  ["Sketch", "sketch"],
+  ["Adobe XD", "adobe xd"],
+  ["Photoshop", "photoshop"],
+  ["Illustrator", "illustrator"],
+  ["Agile", "agile"],
+  ["Scrum", "scrum"],
+  ["Kanban", "kanban"],
+  ["TDD", "tdd", "test-driven development", "test driven development"],
+  ["Unit testing", "unit testing", "unit tests"],
+  ["Jest", "jest"],
+  ["Vitest", "vitest"],
+  ["Cypress", "cypress"],
+  ["Playwright", "playwright"],
+  ["Selenium", "selenium"],
+  ["Prototyping", "prototyping", "prototypes"],
+  ["User research", "user research", "usability testing", "usability tests"],
+  ["Accessibility", "accessibility", "a11y", "wcag"],
+  ["UX design", "ux", "ux design", "user experience"],
+  ["UI design", "ui design", "user interface design"],
+  ["Design systems", "design system", "design systems"],
+  ["Product management", "product management"],
+  ["Project management", "project management"],
+  ["Mentoring", "mentoring", "mentored", "coaching"],
+  ["Leadership", "leadership", "team lead", "led a team"],
+  ["Communication", "communication"],
+  ["SEO", "seo"],
+  ["Salesforce", "salesforce"],
+  ["SAP", "sap"],
+];
+
+export interface LexiconEntry {
+  name: string;
+  aliases: string[];
+}
+
+export const LEXICON: LexiconEntry[] = ENTRIES.map(([name, ...aliases]) => ({ name: name!, aliases: [...new Set([name!.toLowerCase(), ...aliases])] }));
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** One pattern per entry; terms stand alone (so "go" is not found in "good", nor "c" in "c++"). */
+const PATTERNS = LEXICON.map((entry) => ({
+  entry,
+  re: new RegExp(
+    `(?<![\\p{L}\\p{N}+#./-])(?:${entry.aliases
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join("|")})(?![\\p{L}\\p{N}+#]|\\.[\\p{L}])`,
+    "giu",
+  ),
+}));
+
+/** The canonical skills named in `text`, with how often each appears. */
+export function findSkills(text: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const { entry, re } of PATTERNS) {
+    let count = 0;
+    for (const m of text.matchAll(re)) {
+      // Two-letter or one-letter terms count only with a capital: "Go", "JS", "C", "R", not the verb "go".
+      if (m[0].length <= 2 && !/^[A-Z]/.test(m[0])) continue;
+      count++;
+    }
+    if (count > 0) found.set(entry.name, count);
+  }
+  return found;
+}
+
+/** The canonical name of a skill as a CV writes it ("k8s" → "Kubernetes"), or the text itself. */
+export function canonicalSkill(name: string): string {
+  const found = findSkills(name);
+  return found.size === 1 ? [...found.keys()][0]! : name.trim();
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { Database } from "../db/client";
+import { getCv, insertCv } from "../cv/repository";
+import { tailorCv } from "../cv/tailor/tailor";
+import { AppError } from "../errors";
+import { LlmInvalidAnswerError, LlmUnavailableError, type LlmClient } from "../llm/client";
+import { TaskFailure, type TaskDefinition } from "../tasks/types";
+import { jobOfferSchema, type CvContent } from "../../shared/cv";
+
+const payloadSchema = z.object({ cvId: z.uuid(), offer: jobOfferSchema });
+export type GenerateCvPayload = z.infer<typeof payloadSchema>;
+
+/** What the model may change: prose only, on entries that already exist. */
+const rewriteSchema = z.object({
+  label: z.string().trim().min(1).max(300),
+  summary: z.string().trim().min(1).max(3000),
+  work: z
+    .array(z.object({ index: z.number().int().min(0), highlights: z.array(z.string().trim().min(1).max(1000)).max(20) }))
+    .max(100),
+});
+
+const LLM_SYSTEM = `You tailor a CV to a job offer. Rewrite only the headline (label), the summary, and the wording of the
+highlights of the existing work entries (identified by their index) so that they speak to the offer.
+Strict rule: never invent anything. Use only facts present in the CV: no new employers, titles, dates, numbers,
+degrees, skills or achievements; do not claim a skill the CV does not show. You may shorten, reorder and rephrase.
+Write in the language of the job offer. Answer with JSON: {"label", "summary", "work": [{"index", "highlights"}]}.`;
+
+/** Applies the model's rewrite without letting it add entries or highlights. */
+function applyRewrite(content: CvContent, rewrite: z.infer<typeof rewriteSchema>): CvContent {
+  const work = content.work.map((w, i) => {
+    const update = rewrite.work.find((r) => r.index === i);
+    const max = w.highlights?.length ?? 0;
+    return update && max > 0 ? { ...w, highlights: update.highlights.slice(0, max) } : w;
+  });
+  return { ...content, basics: { ...content.basics, label: rewrite.label, summary: rewrite.summary }, work };
+}
+
+export interface GenerateCvDeps {
+  db: Database;
+  llm: LlmClient | null;
+}
+
+/** Base CV + one job offer → a tailored CV with a computed match report. */
+export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<GenerateCvPayload> {
+  return {
+    type: "generate-cv",
+    payloadSchema,
+    defaultTitle: (p) => `Tailor CV for ${p.offer.title ?? p.offer.company ?? p.offer.text.trim().split("\n")[0]!.slice(0, 60)}`,
+    async run(ctx) {
+      ctx.progress(5, "reading");
+      const base = await getCv(db, ctx.userId, ctx.payload.cvId).catch((err: unknown) => {
+        if (AppError.is(err) && err.status === 404) throw new TaskFailure("base_cv_missing", "The CV to tailor no longer exists. Choose another base CV.");
+        throw err;
+      });
+      ctx.progress(20, "analysing");
+      const tailored = tailorCv(base.content, ctx.payload.offer);
+      let content = tailored.content;
+      let engine: "offline" | "llm" = "offline";
+      let fallbackReason: string | undefined;
+      if (llm) {
+        ctx.progress(40, "writing");
+        try {
+          const rewrite = await llm.json({
+            schemaName: "cv_rewrite",
+            schema: rewriteSchema,
+            system: LLM_SYSTEM,
+            user: JSON.stringify({ offer: ctx.payload.offer, cv: { basics: content.basics, work: content.work.map((w, index) => ({ index, ...w })), skills: content.skills } }),
+            signal: ctx.signal,
+          });
+          content = applyRewrite(content, rewrite);
+          engine = "llm";
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          if (!(err instanceof LlmUnavailableError || err instanceof LlmInvalidAnswerError)) throw err;
+          fallbackReason = err.message;
+        }
+      }
+      ctx.progress(90, "saving");
+      return {
+        commit: async (tx) => {
+          const cvId = await insertCv(tx, {
+            userId: ctx.userId,
+            title: tailored.title,
+            source: "generated",
+            content,
+            taskId: ctx.taskId,
+            baseCvId: base.id,
+            jobOffer: ctx.payload.offer,
+            matchReport: tailored.report,
+          });
+          return { cvId, score: tailored.report.score, engine, ...(fallbackReason ? { fallbackReason } : {}) };
+        },
+      };
+    },
+  };
+}
