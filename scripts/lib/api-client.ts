@@ -5,6 +5,8 @@ export interface ApiResult<T = unknown> {
   body: T;
   /** Size of the response body in bytes. */
   bytes: number;
+  raw: Buffer;
+  headers: Headers;
 }
 
 /** An HTTP client for the app that keeps one user's session cookie, like a signed-in device. */
@@ -21,27 +23,29 @@ export class ApiClient {
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+    const isForm = body instanceof FormData;
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
         ...(this.cookie ? { cookie: this.cookie } : {}),
         "X-Device-Id": this.deviceId,
         origin: this.baseUrl,
-        ...(body !== undefined && typeof body !== "string" ? { "content-type": "application/json" } : {}),
+        ...(body !== undefined && typeof body !== "string" && !isForm ? { "content-type": "application/json" } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === "string" || isForm ? (body as string | FormData) : JSON.stringify(body),
     });
     const setCookie = res.headers.getSetCookie();
     if (setCookie.length) this.cookie = setCookie.map((c) => c.split(";")[0]).join("; ");
-    const text = await res.text();
+    const raw = Buffer.from(await res.arrayBuffer());
+    const text = raw.toString("utf8");
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       // not JSON: keep the text
     }
-    return { status: res.status, body: parsed as T, bytes: Buffer.byteLength(text) };
+    return { status: res.status, body: parsed as T, bytes: raw.byteLength, raw, headers: res.headers };
   }
 
   get<T = unknown>(path: string) {
@@ -52,6 +56,17 @@ export class ApiClient {
   }
   delete<T = unknown>(path: string, body?: unknown) {
     return this.request<T>("DELETE", path, body);
+  }
+  patch<T = unknown>(path: string, body?: unknown) {
+    return this.request<T>("PATCH", path, body);
+  }
+
+  /** Uploads a file as multipart/form-data (field `file`), with extra fields. */
+  upload<T = unknown>(path: string, data: Uint8Array, fileName: string, fields: Record<string, string> = {}, type = "application/pdf") {
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(data)], { type }), fileName);
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    return this.request<T>("POST", path, form);
   }
 
   /** Signs a new user up (and in). */

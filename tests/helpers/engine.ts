@@ -7,6 +7,8 @@ import { TaskRunner, type RunnerOptions } from "@/server/tasks/runner";
 import { TaskStore, type StoreLimits } from "@/server/tasks/store";
 import { TaskTypes, type TaskDefinition } from "@/server/tasks/types";
 import type { BackgroundTask } from "@/shared/tasks";
+import { createTaskTypes } from "@/server/jobs";
+import { LlmClient, type LlmConfig } from "@/server/llm/client";
 
 export interface Engine {
   database: DatabaseHandle;
@@ -24,7 +26,10 @@ export interface Engine {
 
 /** The real engine on an in-memory PGlite with the real migrations. */
 export async function createEngine(opts: {
-  types?: TaskDefinition<never>[];
+  /** Task types: the test's own, or "app" for the application's real jobs. */
+  types?: TaskDefinition<never>[] | "app";
+  /** With types "app": the LLM the jobs use (none: offline). */
+  llm?: LlmConfig;
   limits?: Partial<StoreLimits>;
   killGraceMs?: number;
 } = {}): Promise<Engine> {
@@ -34,7 +39,10 @@ export async function createEngine(opts: {
   bus.onChange((e) => events.push(e));
   const store = new TaskStore(database.db, bus, { historyLimit: 100, activeLimit: 20, ...opts.limits });
   const registry = new TaskProcessRegistry(opts.killGraceMs ?? 2000);
-  const types = new TaskTypes(opts.types ?? []);
+  const types =
+    opts.types === "app"
+      ? createTaskTypes({ db: database.db, store, llm: opts.llm ? new LlmClient(opts.llm) : null })
+      : new TaskTypes(opts.types ?? []);
   const runners: TaskRunner[] = [];
   return {
     database,

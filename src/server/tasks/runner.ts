@@ -207,7 +207,7 @@ export class TaskRunner {
 }
 
 /**
- * Coalesces progress writes: the first goes out at once, later ones at most once per interval, the
+ * Coalesces progress writes: a new stage goes out at once, percentages at most once per interval, the
  * latest value winning. Writes are sent one after another so they land in order.
  */
 export class ProgressReporter {
@@ -229,6 +229,13 @@ export class ProgressReporter {
     const next = { pct, stage: stage ?? this.pending?.stage ?? this.lastSent?.stage ?? null };
     if (this.lastSent && !this.pending && next.pct === this.lastSent.pct && next.stage === this.lastSent.stage) return;
     this.pending = next;
+    // A new stage is written at once; percentages within a stage are coalesced.
+    const stageChanged = next.stage !== (this.lastSent?.stage ?? null);
+    if (stageChanged) {
+      if (this.timer) clearTimeout(this.timer);
+      this.flush();
+      return;
+    }
     if (this.timer) return;
     const wait = Math.max(0, this.lastWriteAt + this.intervalMs - Date.now());
     this.timer = setTimeout(() => this.flush(), wait);

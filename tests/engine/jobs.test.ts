@@ -1,0 +1,288 @@
+/**
+ * The two jobs on the real engine (PGlite, runner, registry), offline and through a real HTTP server that
+ * speaks the OpenAI API, with cancellation in every phase.
+ */
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cv as cvTable } from "@/server/db/schema";
+import { getCv, insertCv } from "@/server/cv/repository";
+import type { CvContent } from "@/shared/cv";
+import type { BackgroundTask } from "@/shared/tasks";
+import { createEngine, sleep, untilTask, waitFor, type Engine } from "../helpers/engine";
+import { startFakeLlm, type FakeLlm } from "../helpers/fake-llm";
+import { corruptPdf, cvPdf, imageOnlyPdf, longPdf } from "../helpers/pdfs";
+import { ada, bruno } from "../fixtures/people";
+
+const OFFER = {
+  title: "Senior Platform Engineer",
+  company: "Dykstra Logistics",
+  text: "We are hiring a Senior Platform Engineer (5+ years). You will build services in Golang on k8s with Terraform, and keep our Postgres and Kafka healthy. English required.",
+};
+
+async function importPdf(engine: Engine, userId: string, data: Uint8Array, fileName = "cv.pdf") {
+  const { task } = await engine.store.create(
+    userId,
+    { id: randomUUID(), type: "import-pdf", title: `Import ${fileName}`, payload: { fileName, sizeBytes: data.byteLength, pages: null }, inputFile: { fileName, contentType: "application/pdf", data } },
+    "device-a",
+  );
+  return task;
+}
+
+async function generate(engine: Engine, userId: string, cvId: string) {
+  const { task } = await engine.store.create(userId, { id: randomUUID(), type: "generate-cv", title: "Tailor", payload: { cvId, offer: OFFER } }, "device-a");
+  return task;
+}
+
+const cvsOfTask = (engine: Engine, taskId: string) => engine.database.db.select().from(cvTable).where(eq(cvTable.taskId, taskId));
+const finished = (t: BackgroundTask) => !["queued", "running"].includes(t.status);
+
+describe("import-pdf, offline", () => {
+  let engine: Engine;
+  let userId: string;
+  beforeAll(async () => {
+    engine = await createEngine({ types: "app" });
+    userId = await engine.addUser();
+    await engine.runner({ concurrency: 3, perUserConcurrency: 3 }).start();
+  });
+  afterAll(() => engine.close());
+
+  for (const [who, person] of [["Adaline", ada], ["Bruno", bruno]] as const) {
+    for (const layout of ["one-column", "two-column"] as const) {
+      it(`round-trips ${who}'s CV through our ${layout} PDF export`, async () => {
+        const task = await importPdf(engine, userId, await cvPdf(person, layout));
+        const done = await untilTask(engine, userId, task.id, finished);
+        expect(done.status).toBe("completed");
+        const { cvId, engine: used } = done.result as { cvId: string; engine: string };
+        expect(used).toBe("offline");
+        const { content, source, taskId } = await getCv(engine.database.db, userId, cvId);
+        expect(source).toBe("imported");
+        expect(taskId).toBe(task.id);
+        expect(content.basics).toMatchObject({ name: person.basics.name, email: person.basics.email, phone: person.basics.phone, label: person.basics.label });
+        expect(content.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual(person.work.map((w) => [w.position, w.name, w.startDate, w.endDate]));
+        expect(content.work.map((w) => w.highlights)).toEqual(person.work.map((w) => w.highlights));
+        expect(content.education.map((e) => [e.institution, e.studyType])).toEqual(person.education.map((e) => [e.institution, e.studyType]));
+        expect(content.skills.flatMap((s) => s.keywords ?? [s.name])).toEqual(person.skills.flatMap((s) => s.keywords ?? [s.name]));
+        expect(content.languages).toEqual(person.languages);
+      });
+    }
+  }
+
+  it("reports its stages with rising progress", async () => {
+    const seen: { progress: number; stage: string | null }[] = [];
+    const task = await importPdf(engine, userId, await longPdf(6));
+    const off = engine.bus.onChange(async (e) => {
+      if (e.taskId !== task.id) return;
+      const t = await engine.store.get(userId, task.id);
+      if (t) seen.push({ progress: t.progress, stage: t.stage });
+    });
+    await untilTask(engine, userId, task.id, finished);
+    off();
+    await sleep(50);
+    const stages = [...new Set(seen.map((s) => s.stage).filter(Boolean))];
+    expect(stages).toEqual(expect.arrayContaining(["extracting", "parsing", "saving"]));
+    expect(stages.indexOf("extracting")).toBeLessThan(stages.indexOf("parsing"));
+    const progress = seen.map((s) => s.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it("fails a PDF without text, and a corrupt one, with clear messages; the input file is dropped", async () => {
+    const blank = await importPdf(engine, userId, await imageOnlyPdf());
+    const broken = await importPdf(engine, userId, corruptPdf());
+    const a = await untilTask(engine, userId, blank.id, finished);
+    const b = await untilTask(engine, userId, broken.id, finished);
+    expect(a.status).toBe("failed");
+    expect(a.error).toEqual({ code: "no_text", message: expect.stringMatching(/no selectable text/) });
+    expect(b.status).toBe("failed");
+    expect(b.error?.code).toBe("unreadable_pdf");
+    expect(b.error?.message).toMatch(/could not be read/);
+    expect(await engine.store.inputFileOf(blank.id)).toBeNull();
+    expect(await cvsOfTask(engine, broken.id)).toEqual([]);
+  });
+
+  it("cancelled within 100 ms of creation: cancelled, and no CV", async () => {
+    const task = await importPdf(engine, userId, await cvPdf(ada));
+    await sleep(20);
+    const cancelled = await engine.store.cancel(userId, task.id, "device-b");
+    expect(cancelled.status).toBe("cancelled");
+    await engine.runnerIdle();
+    await sleep(200);
+    expect((await engine.store.get(userId, task.id))!.status).toBe("cancelled");
+    expect(await cvsOfTask(engine, task.id)).toEqual([]);
+  });
+
+  it("cancelled during extraction: the worker thread is terminated at once and no CV is written", async () => {
+    const task = await importPdf(engine, userId, await longPdf(20));
+    const worker = await waitFor(() => [...(engine.registry.get(task.id)?.workers ?? [])][0], 10_000, "the extraction worker");
+    await untilTask(engine, userId, task.id, (t) => t.stage === "extracting");
+    const exited = new Promise<number>((r) => worker.once("exit", () => r(Date.now())));
+    const t0 = Date.now();
+    const cancelled = await engine.store.cancel(userId, task.id, "device-b");
+    expect(cancelled.status).toBe("cancelled");
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect((await exited) - t0).toBeLessThan(200);
+    await engine.runnerIdle();
+    expect((await engine.store.get(userId, task.id))!.status).toBe("cancelled");
+    expect(await cvsOfTask(engine, task.id)).toEqual([]);
+  });
+});
+
+describe("generate-cv, offline", () => {
+  let engine: Engine;
+  let userId: string;
+  let baseId: string;
+  beforeAll(async () => {
+    engine = await createEngine({ types: "app" });
+    userId = await engine.addUser();
+    baseId = await insertCv(engine.database.db, { userId, title: "Adaline", source: "imported", content: ada });
+    await engine.runner().start();
+  });
+  afterAll(() => engine.close());
+
+  it("writes one tailored CV with a computed match report, linked to its base, inventing nothing", async () => {
+    const task = await generate(engine, userId, baseId);
+    const done = await untilTask(engine, userId, task.id, finished);
+    expect(done.status).toBe("completed");
+    const made = await getCv(engine.database.db, userId, (done.result as { cvId: string }).cvId);
+    expect(made).toMatchObject({ source: "generated", baseCvId: baseId, jobOffer: OFFER });
+    expect(made.matchScore).toBe(made.matchReport!.score);
+    expect(made.matchReport!.matched.map((m) => m.requirement)).toEqual(expect.arrayContaining(["Go", "Kubernetes", "Terraform", "PostgreSQL", "Kafka"]));
+    // Nothing invented: the same experiences, highlights and skills, only selected and reordered.
+    const key = (c: CvContent) => c.work.map((w) => `${w.name}|${w.position}|${w.startDate}|${w.endDate}`).sort();
+    expect(key(made.content)).toEqual(key(ada));
+    const allHighlights = new Set(ada.work.flatMap((w) => w.highlights ?? []));
+    for (const h of made.content.work.flatMap((w) => w.highlights ?? [])) expect(allHighlights.has(h)).toBe(true);
+    expect(made.content.skills.flatMap((s) => s.keywords ?? []).sort()).toEqual(ada.skills.flatMap((s) => s.keywords ?? []).sort());
+    expect(made.content.basics.label).toContain("Go");
+    expect(made.content.basics.summary).toMatch(/Senior Backend Engineer/);
+  });
+
+  it("fails clearly when the base CV was deleted meanwhile", async () => {
+    const doomed = await insertCv(engine.database.db, { userId, title: "Old", source: "imported", content: bruno });
+    await engine.database.db.delete(cvTable).where(eq(cvTable.id, doomed));
+    const task = await generate(engine, userId, doomed);
+    const done = await untilTask(engine, userId, task.id, finished);
+    expect(done.error).toEqual({ code: "base_cv_missing", message: expect.stringMatching(/no longer exists/) });
+  });
+
+  it("cancelled within 100 ms of creation: cancelled, and no CV", async () => {
+    const task = await generate(engine, userId, baseId);
+    await engine.store.cancel(userId, task.id, "device-b");
+    await engine.runnerIdle();
+    await sleep(100);
+    expect((await engine.store.get(userId, task.id))!.status).toBe("cancelled");
+    expect(await cvsOfTask(engine, task.id)).toEqual([]);
+  });
+});
+
+describe("with an OpenAI-compatible LLM", () => {
+  let fake: FakeLlm;
+  let engine: Engine;
+  let userId: string;
+  let baseId: string;
+  beforeAll(async () => {
+    fake = await startFakeLlm();
+    engine = await createEngine({ types: "app", llm: { baseUrl: fake.url, apiKey: "test-key", model: "test-model", timeoutMs: 30_000 } });
+    userId = await engine.addUser();
+    baseId = await insertCv(engine.database.db, { userId, title: "Adaline", source: "imported", content: ada });
+    await engine.runner({ concurrency: 3, perUserConcurrency: 3 }).start();
+  });
+  afterEach(() => {
+    fake.delayMs = 0;
+    fake.reply = () => "{}";
+  });
+  afterAll(async () => {
+    await engine.close();
+    await fake.close();
+  });
+
+  it("imports with the model's structured answer, sent the text in reading order", async () => {
+    fake.reply = () => JSON.stringify({ basics: { name: "Adaline Verhoeven", email: "adaline.verhoeven@example.org" }, work: [{ name: "Tulip Freight Systems", position: "Senior Backend Engineer", startDate: "2020-03" }] });
+    const task = await importPdf(engine, userId, await cvPdf(ada, "two-column"));
+    const done = await untilTask(engine, userId, task.id, finished);
+    expect(done.status).toBe("completed");
+    expect(done.result).toMatchObject({ engine: "llm" });
+    const request = fake.requests.at(-1)!;
+    expect(request.body.model).toBe("test-model");
+    const text = request.body.messages.find((m) => m.role === "user")!.content;
+    expect(text.indexOf("Adaline Verhoeven")).toBeLessThan(text.indexOf("Experience"));
+    const made = await getCv(engine.database.db, userId, (done.result as { cvId: string }).cvId);
+    expect(made.content.work[0]).toMatchObject({ name: "Tulip Freight Systems", position: "Senior Backend Engineer" });
+  });
+
+  it("repairs almost-JSON and retries an invalid answer, at most twice", async () => {
+    let calls = 0;
+    // First an answer of the wrong shape, then almost-JSON (prose, a fence, a trailing comma) that repair fixes.
+    fake.reply = () => (calls++ === 0 ? "Sure! ```json\n{\"basics\": {\"name\": 42}}\n```" : "Here: ```json\n{\"basics\": {\"name\": \"Adaline Verhoeven\"},}\n```");
+    const before = fake.requests.length;
+    const task = await importPdf(engine, userId, await cvPdf(ada));
+    const done = await untilTask(engine, userId, task.id, finished);
+    expect(done.result).toMatchObject({ engine: "llm" });
+    expect(fake.requests.length - before).toBe(2); // one invalid answer, one repaired valid answer
+
+    fake.reply = () => "never JSON";
+    const again = await importPdf(engine, userId, await cvPdf(ada));
+    const fallback = await untilTask(engine, userId, again.id, finished);
+    expect(fake.requests.filter((r) => r.receivedAt >= fallback.startedAt!).length).toBe(3);
+    expect(fallback.status).toBe("completed");
+    expect(fallback.result).toMatchObject({ engine: "offline", fallbackReason: expect.stringMatching(/no valid answer after 3 tries/) });
+  });
+
+  it("falls back to the offline parser when the model is unreachable", async () => {
+    const offline = await createEngine({ types: "app", llm: { baseUrl: "http://127.0.0.1:9/v1", apiKey: "k", model: "m", timeoutMs: 5000 } });
+    try {
+      const user = await offline.addUser();
+      await offline.runner().start();
+      const task = await importPdf(offline, user, await cvPdf(bruno));
+      const done = await untilTask(offline, user, task.id, finished);
+      expect(done.status).toBe("completed");
+      expect(done.result).toMatchObject({ engine: "offline", fallbackReason: expect.stringMatching(/could not be reached/) });
+      const made = await getCv(offline.database.db, user, (done.result as { cvId: string }).cvId);
+      expect(made.content.basics.name).toBe("Bruno Castellane");
+    } finally {
+      await offline.close();
+    }
+  });
+
+  for (const job of ["import-pdf", "generate-cv"] as const) {
+    it(`${job}: a cancel during the LLM call closes its socket at once, and the late answer writes nothing`, async () => {
+      fake.delayMs = 1500;
+      fake.reply = () => (job === "import-pdf" ? JSON.stringify({ basics: { name: "Late" } }) : JSON.stringify({ label: "Late", summary: "Late", work: [] }));
+      const arrived = fake.nextRequest();
+      const task = job === "import-pdf" ? await importPdf(engine, userId, await cvPdf(ada)) : await generate(engine, userId, baseId);
+      const request = await arrived;
+      const t0 = Date.now();
+      const cancelled = await engine.store.cancel(userId, task.id, "device-b");
+      expect(cancelled.status).toBe("cancelled");
+      await waitFor(() => request.closedAt, 2000, "the socket to close");
+      expect(request.closedAt! - t0).toBeLessThan(200);
+      // Past the moment the server would have answered: still cancelled, no CV.
+      await sleep(1700);
+      await engine.runnerIdle();
+      expect(request.answeredAt).toBeNull();
+      expect((await engine.store.get(userId, task.id))!.status).toBe("cancelled");
+      expect(await cvsOfTask(engine, task.id)).toEqual([]);
+    });
+
+    it(`${job}: without a cancel, completes with its CV through the model`, async () => {
+      fake.delayMs = 100;
+      fake.reply = () =>
+        job === "import-pdf"
+          ? JSON.stringify({ basics: { name: "Adaline Verhoeven" } })
+          : JSON.stringify({ label: "Platform engineer · Go, Kubernetes", summary: "Go and Kubernetes in production.", work: [{ index: 0, highlights: ["Shipped Go services on Kubernetes", "Invented extra 1", "Invented extra 2", "Invented extra 3", "Invented extra 4"] }, { index: 7, highlights: ["Invented job"] }] });
+      const task = job === "import-pdf" ? await importPdf(engine, userId, await cvPdf(ada)) : await generate(engine, userId, baseId);
+      const done = await untilTask(engine, userId, task.id, finished);
+      expect(done.status).toBe("completed");
+      expect(done.result).toMatchObject({ engine: "llm" });
+      const made = await getCv(engine.database.db, userId, (done.result as { cvId: string }).cvId);
+      if (job === "generate-cv") {
+        expect(made.content.basics.label).toBe("Platform engineer · Go, Kubernetes");
+        // The model rephrases existing entries only: no extra entry, no more highlights than before.
+        expect(made.content.work).toHaveLength(ada.work.length);
+        expect(made.content.work[0]!.highlights).toHaveLength(ada.work.find((w) => w.name === made.content.work[0]!.name)!.highlights!.length);
+        expect(JSON.stringify(made.content)).not.toContain("Invented job");
+        expect(made.matchReport!.score).toBeGreaterThan(0); // computed, not taken from the model
+      }
+    });
+  }
+});

@@ -1,0 +1,75 @@
+/**
+ * A real HTTP server on loopback that speaks the OpenAI chat-completions API, for tests and benches.
+ * It can answer slowly, and records when each client closes its socket.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeLlmRequest {
+  body: { model: string; messages: { role: string; content: string }[] };
+  receivedAt: number;
+  /** When the client closed the connection (a cancel), if it did before the answer. */
+  closedAt: number | null;
+  answeredAt: number | null;
+}
+
+export interface FakeLlm {
+  url: string;
+  requests: FakeLlmRequest[];
+  /** How long to wait before answering (ms). */
+  delayMs: number;
+  /** What the assistant message says; called per request (index from 0). */
+  reply: (req: FakeLlmRequest, index: number) => string;
+  /** Resolves when a request arrives. */
+  nextRequest(): Promise<FakeLlmRequest>;
+  close(): Promise<void>;
+}
+
+export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["reply"] } = {}): Promise<FakeLlm> {
+  const waiters: ((r: FakeLlmRequest) => void)[] = [];
+  const fake: FakeLlm = {
+    url: "",
+    requests: [],
+    delayMs: opts.delayMs ?? 0,
+    reply: opts.reply ?? (() => "{}"),
+    nextRequest: () => new Promise((resolve) => waiters.push(resolve)),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString()));
+    req.on("end", () => {
+      if (req.url !== "/v1/chat/completions" || req.method !== "POST") {
+        res.writeHead(404).end();
+        return;
+      }
+      const entry: FakeLlmRequest = { body: JSON.parse(raw), receivedAt: Date.now(), closedAt: null, answeredAt: null };
+      const index = fake.requests.push(entry) - 1;
+      res.on("close", () => {
+        if (entry.answeredAt === null) entry.closedAt = Date.now();
+      });
+      waiters.splice(0).forEach((w) => w(entry));
+      setTimeout(() => {
+        if (res.destroyed || res.writableEnded) return;
+        const content = fake.reply(entry, index);
+        entry.answeredAt = Date.now();
+        res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            id: `chatcmpl-${index}`,
+            object: "chat.completion",
+            created: Math.floor(Date.now() / 1000),
+            model: entry.body.model,
+            choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+      }, fake.delayMs);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return fake;
+}
