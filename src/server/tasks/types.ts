@@ -8,6 +8,11 @@ export interface WorkerRunOptions {
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
   /** Terminates the thread and fails the task with code `timeout` after this long. */
   timeoutMs?: number;
+  /**
+   * Use a pre-warmed thread: the script must accept its job as a `{ type: "job", workerData }` message
+   * when started without workerData (and may post `{ type: "ready" }` first).
+   */
+  prewarm?: boolean;
   /** Messages the thread posts before its final `{ type: "result" }` or `{ type: "error" }`. */
   onMessage?: (message: unknown) => void;
 }

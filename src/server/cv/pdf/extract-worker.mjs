@@ -1,12 +1,14 @@
 // Runs in a worker thread owned by the task registry: cancel terminates it, even mid-parse.
-// Input (workerData): { data: Uint8Array, assetsDir: string, maxPages: number, inspectOnly?: boolean }
+// Input (workerData, or a { type: "job", workerData } message when pre-warmed):
+//   { data: Uint8Array, assetsDir: string, maxPages: number, inspectOnly?: boolean }
 // Output: { type: "result", value: { pages: [{ width, height, items: [{ str, x, y, w, h, size, bold, font }] }] } }
 //      or { type: "result", value: { numPages } } when inspectOnly, or { type: "error", code, message }.
 import { parentPort, workerData } from "node:worker_threads";
 import path from "node:path";
 
-const { data, assetsDir, maxPages, inspectOnly } = workerData;
+// Load pdf.js and its parsing core up front: a pre-warmed thread does this before it has a job.
 const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+globalThis.pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
 
 const withSlash = (p) => (p.endsWith(path.sep) ? p : p + path.sep);
 
@@ -14,29 +16,32 @@ function fail(code, message) {
   parentPort.postMessage({ type: "error", code, message });
 }
 
-let doc;
-try {
-  doc = await pdfjs.getDocument({
-    data,
-    cMapUrl: withSlash(path.join(assetsDir, "cmaps")),
-    cMapPacked: true,
-    standardFontDataUrl: withSlash(path.join(assetsDir, "standard_fonts")),
-    wasmUrl: withSlash(path.join(assetsDir, "wasm")),
-    useSystemFonts: false,
-    isEvalSupported: false,
-    disableFontFace: true,
-    fontExtraProperties: true,
-    verbosity: 0,
-  }).promise;
-} catch (err) {
-  if (err?.name === "PasswordException") fail("encrypted_pdf", "This PDF is password-protected. Remove the password and upload it again.");
-  else fail("unreadable_pdf", `This file could not be read as a PDF (${err?.message ?? "unknown error"}). Export it again from your editor and retry.`);
-}
-
-if (doc && inspectOnly) {
-  parentPort.postMessage({ type: "result", value: { numPages: doc.numPages } });
-} else if (doc) {
+/** One job: open the document, then report its page count or its positioned text. */
+async function handle({ data, assetsDir, maxPages, inspectOnly }) {
+  let doc;
   try {
+    doc = await pdfjs.getDocument({
+      data,
+      cMapUrl: withSlash(path.join(assetsDir, "cmaps")),
+      cMapPacked: true,
+      standardFontDataUrl: withSlash(path.join(assetsDir, "standard_fonts")),
+      wasmUrl: withSlash(path.join(assetsDir, "wasm")),
+      useSystemFonts: false,
+      isEvalSupported: false,
+      disableFontFace: true,
+      fontExtraProperties: true,
+      verbosity: 0,
+    }).promise;
+  } catch (err) {
+    if (err?.name === "PasswordException") fail("encrypted_pdf", "This PDF is password-protected. Remove the password and upload it again.");
+    else fail("unreadable_pdf", `This file could not be read as a PDF (${err?.message ?? "unknown error"}). Export it again from your editor and retry.`);
+    return;
+  }
+  try {
+    if (inspectOnly) {
+      parentPort.postMessage({ type: "result", value: { numPages: doc.numPages } });
+      return;
+    }
     const pages = [];
     const count = Math.min(doc.numPages, maxPages);
     for (let n = 1; n <= count; n++) {
@@ -85,5 +90,18 @@ if (doc && inspectOnly) {
     parentPort.postMessage({ type: "result", value: { pages, numPages: doc.numPages } });
   } catch (err) {
     fail("unreadable_pdf", `The PDF's content could not be read (${err?.message ?? "unknown error"}).`);
+  } finally {
+    await doc.destroy?.().catch(() => {});
   }
+}
+
+// Started with a job: do it. Pooled (no workerData): say "ready", then serve { type: "job" } messages
+// one at a time; a warm thread parses several times faster than a fresh one.
+if (workerData) {
+  await handle(workerData);
+} else {
+  parentPort.on("message", (message) => {
+    if (message?.type === "job") void handle(message.workerData);
+  });
+  parentPort.postMessage({ type: "ready" });
 }

@@ -22,6 +22,7 @@ export async function extractPdfText(
   const result = await run<{ pages: PageText[] }>(PDF_WORKER_SCRIPT, {
     workerData: { data, assetsDir: PDFJS_DIR, maxPages: MAX_PDF_PAGES },
     ...LIMITS,
+    prewarm: true,
     onMessage: (m) => {
       const msg = m as { type?: string; page?: number; of?: number };
       if (msg.type === "progress" && msg.page && msg.of) onPage?.(msg.page, msg.of);
@@ -39,6 +40,7 @@ export async function inspectPdf(run: WorkerRunner, data: Uint8Array): Promise<P
       // A copy: the task stores the original bytes.
       workerData: { data: data.slice(), assetsDir: PDFJS_DIR, maxPages: 0, inspectOnly: true },
       resourceLimits: LIMITS.resourceLimits,
+      prewarm: true,
       timeoutMs: 15_000,
     });
     return { pages: numPages };
