@@ -4,6 +4,7 @@ import { openDatabase, targetFromConfig, type DatabaseHandle } from "./db/client
 import { createTaskTypes } from "./jobs";
 import { llmFromConfig, type LlmClient } from "./llm/client";
 import { InProcessEventBus, type TaskEventBus } from "./tasks/events";
+import { TaskFeed } from "./tasks/feed";
 import { TaskProcessRegistry } from "./tasks/registry";
 import { TaskRunner } from "./tasks/runner";
 import { TaskStore } from "./tasks/store";
@@ -15,6 +16,8 @@ export interface App {
   database: DatabaseHandle;
   bus: TaskEventBus;
   store: TaskStore;
+  /** Task changes fanned out to push connections. */
+  feed: TaskFeed;
   types: TaskTypes;
   /** Null when no LLM is configured: the jobs run offline. */
   llm: LlmClient | null;
@@ -58,6 +61,7 @@ export async function createApp(config: AppConfig): Promise<App> {
     database,
     bus,
     store,
+    feed: new TaskFeed(bus, store),
     types,
     llm,
     registry,

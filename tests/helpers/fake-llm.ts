@@ -18,6 +18,8 @@ export interface FakeLlm {
   requests: FakeLlmRequest[];
   /** How long to wait before answering (ms). */
   delayMs: number;
+  /** Per request, overrides delayMs. */
+  delayFor?: (req: FakeLlmRequest) => number | undefined;
   /** What the assistant message says; called per request (index from 0). */
   reply: (req: FakeLlmRequest, index: number) => string;
   /** Resolves when a request arrives. */
@@ -25,13 +27,18 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["reply"] } = {}): Promise<FakeLlm> {
+/** The JSON schema name the client asked for ("json_resume" for imports, "cv_rewrite" for generations). */
+export const schemaOf = (req: FakeLlmRequest) =>
+  (req.body as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name;
+
+export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["reply"]; delayFor?: FakeLlm["delayFor"] } = {}): Promise<FakeLlm> {
   const waiters: ((r: FakeLlmRequest) => void)[] = [];
   const fake: FakeLlm = {
     url: "",
     requests: [],
     delayMs: opts.delayMs ?? 0,
     reply: opts.reply ?? (() => "{}"),
+    delayFor: opts.delayFor,
     nextRequest: () => new Promise((resolve) => waiters.push(resolve)),
     close: async () => {
       server.closeAllConnections();
@@ -66,7 +73,7 @@ export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["re
             usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
           }),
         );
-      }, fake.delayMs);
+      }, fake.delayFor?.(entry) ?? fake.delayMs);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));

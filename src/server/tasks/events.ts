@@ -6,6 +6,8 @@ export interface TaskChangeEvent {
   taskId: string;
   version: number;
   kind: "upsert" | "delete";
+  /** When the change was committed (epoch ms). */
+  at?: number;
 }
 
 /** A request to stop a task's work, wherever it runs. */

@@ -110,7 +110,8 @@ export class TaskStore {
       if (err instanceof NoChange) return err.value as T;
       throw err;
     }
-    for (const change of changes) this.bus.publishChange(change);
+    const at = this.now();
+    for (const change of changes) this.bus.publishChange({ ...change, at });
     return value;
   }
 
@@ -434,7 +435,8 @@ export class TaskStore {
         changes.push({ userId, taskId, version, kind: "upsert" });
         return claimed;
       });
-      for (const c of changes) this.bus.publishChange(c);
+      const at = this.now();
+      for (const c of changes) this.bus.publishChange({ ...c, at });
       return row;
     } catch (err) {
       if (err instanceof NoChange) return null;

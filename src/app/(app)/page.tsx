@@ -1,0 +1,5 @@
+import { Workspace } from "@/client/components/workspace";
+
+export default function HomePage() {
+  return <Workspace />;
+}

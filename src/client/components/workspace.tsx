@@ -1,0 +1,195 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
+import { api } from "@/client/api";
+import { useI18n } from "@/client/i18n";
+import { useTaskSync } from "@/client/task-sync/provider";
+import type { CvListResponse, CvSummary, JobOffer } from "@/shared/cv";
+
+/** The user's CVs; refreshed whenever an import or a generation completes, on any device. */
+export function useCvList() {
+  const { cvRevision } = useTaskSync();
+  const [cvs, setCvs] = useState<CvSummary[] | null>(null);
+  const load = useCallback(async () => setCvs((await api<CvListResponse>("/api/cvs")).cvs), []);
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void load();
+  }, [load, cvRevision]);
+  return cvs;
+}
+
+function ImportCard() {
+  const { t } = useI18n();
+  const { startImport } = useTaskSync();
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const take = (files: FileList | null) => {
+    for (const file of Array.from(files ?? [])) void startImport(file);
+  };
+  return (
+    <section className="card" aria-labelledby="import-title">
+      <h2 id="import-title">{t("import.title")}</h2>
+      <div
+        className={`dropzone ${over ? "dropzone--over" : ""}`}
+        onDragOver={(e: DragEvent) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e: DragEvent) => {
+          e.preventDefault();
+          setOver(false);
+          take(e.dataTransfer.files);
+        }}
+        data-testid="dropzone"
+      >
+        <p>{t("import.hint")}</p>
+        <button type="button" className="primary" onClick={() => input.current?.click()}>
+          {t("import.choose")}
+        </button>
+        <input
+          ref={input}
+          type="file"
+          accept="application/pdf,.pdf"
+          className="sr-only"
+          aria-label={t("import.choose")}
+          data-testid="import-input"
+          onChange={(e) => {
+            take(e.target.files);
+            e.target.value = "";
+          }}
+        />
+        <p className="muted small">{t("import.limits")}</p>
+      </div>
+    </section>
+  );
+}
+
+interface OfferDraft {
+  text: string;
+  title: string;
+  company: string;
+}
+const emptyOffer = (): OfferDraft => ({ text: "", title: "", company: "" });
+
+function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
+  const { t } = useI18n();
+  const { startGenerate } = useTaskSync();
+  const [base, setBase] = useState("");
+  const [offers, setOffers] = useState<OfferDraft[]>([emptyOffer()]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const baseId = base || cvs[0]?.id || "";
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (offers.some((o) => o.text.trim().length < 50)) {
+      setProblem(t("generate.tooShort"));
+      return;
+    }
+    setProblem(null);
+    const payload: JobOffer[] = offers.map((o) => ({ text: o.text.trim(), ...(o.title.trim() ? { title: o.title.trim() } : {}), ...(o.company.trim() ? { company: o.company.trim() } : {}) }));
+    void startGenerate(baseId, payload);
+    setOffers([emptyOffer()]);
+  };
+  const update = (i: number, patch: Partial<OfferDraft>) => setOffers((list) => list.map((o, j) => (j === i ? { ...o, ...patch } : o)));
+
+  return (
+    <section className="card" aria-labelledby="generate-title">
+      <h2 id="generate-title">{t("generate.title")}</h2>
+      {cvs.length === 0 ? (
+        <p className="muted">{t("generate.noBase")}</p>
+      ) : (
+        <form onSubmit={submit} data-testid="generate-form">
+          <label className="field">
+            {t("generate.base")}
+            <select value={baseId} onChange={(e) => setBase(e.target.value)} data-testid="base-cv">
+              {cvs.map((cv) => (
+                <option key={cv.id} value={cv.id}>
+                  {cv.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          {offers.map((offer, i) => (
+            <fieldset key={i} className="offer">
+              <legend>{t("generate.offer", { n: i + 1 })}</legend>
+              <label className="field">
+                {t("generate.offerText")}
+                <textarea rows={5} value={offer.text} onChange={(e) => update(i, { text: e.target.value })} data-testid={`offer-text-${i}`} />
+              </label>
+              <div className="two">
+                <label className="field">
+                  {t("generate.offerTitle")}
+                  <input value={offer.title} onChange={(e) => update(i, { title: e.target.value })} />
+                </label>
+                <label className="field">
+                  {t("generate.offerCompany")}
+                  <input value={offer.company} onChange={(e) => update(i, { company: e.target.value })} />
+                </label>
+              </div>
+              {offers.length > 1 && (
+                <button type="button" onClick={() => setOffers((list) => list.filter((_, j) => j !== i))}>
+                  {t("generate.removeOffer")}
+                </button>
+              )}
+            </fieldset>
+          ))}
+          {problem && (
+            <p className="error" role="alert">
+              {problem}
+            </p>
+          )}
+          <div className="actions">
+            {offers.length < 10 && (
+              <button type="button" onClick={() => setOffers((list) => [...list, emptyOffer()])}>
+                {t("generate.addOffer")}
+              </button>
+            )}
+            <button type="submit" className="primary" data-testid="generate-submit">
+              {t("generate.submit", { n: offers.length })}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function CvList({ cvs }: { cvs: CvSummary[] }) {
+  const { t, locale } = useI18n();
+  if (cvs.length === 0) return <p className="muted">{t("list.empty")}</p>;
+  return (
+    <ul className="cv-list" data-testid="cv-list">
+      {cvs.map((cv) => (
+        <li key={cv.id} className="cv-item" data-cv-id={cv.id}>
+          <Link href={`/cvs/${cv.id}`} className="cv-item__title">
+            {cv.title}
+          </Link>
+          <span className={`pill pill--${cv.source}`}>{cv.source === "imported" ? t("list.imported") : t("list.generated")}</span>
+          {cv.matchScore !== null && <span className="pill pill--score">{t("list.match", { n: cv.matchScore })}</span>}
+          <time className="muted small" dateTime={new Date(cv.createdAt).toISOString()}>
+            {new Date(cv.createdAt).toLocaleString(locale)}
+          </time>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Workspace() {
+  const { t } = useI18n();
+  const cvs = useCvList();
+  return (
+    <div className="workspace">
+      <div className="grid">
+        <ImportCard />
+        <GenerateCard cvs={cvs ?? []} />
+      </div>
+      <section className="card" aria-labelledby="cvs-title">
+        <h1 id="cvs-title">{t("home.title")}</h1>
+        {cvs === null ? <p className="muted">…</p> : <CvList cvs={cvs} />}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,318 @@
+"use client";
+
+/**
+ * The browser's live view of the user's tasks. Sources, all merged by task id:
+ * - the push channel (one EventSource per browser, relayed to every tab), applied as it arrives;
+ * - a cursor poll every 3 s, the safety net when pushes cannot get through (idle polls are tiny);
+ * - an immediate sync after cancel, delete and purge, on reconnect, and when the tab becomes visible.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { api, deviceId } from "@/client/api";
+import type { JobOffer } from "@/shared/cv";
+import { DEVICE_ID_HEADER, isActiveStatus, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
+import { applyChange, applySync, markGhosts, optimisticTask, type LocalTask, type TaskMap } from "./merge";
+import { onceAcrossTabs, PushChannel, type PushMessage } from "./push";
+
+export const POLL_MS = 3000;
+
+export interface Toast {
+  id: string;
+  taskId: string;
+  status: "completed" | "failed" | "cancelled";
+  title: string;
+}
+
+interface TaskSyncValue {
+  tasks: LocalTask[];
+  activeCount: number;
+  connected: boolean;
+  /** Increases whenever an import or a generation completes: CV lists refresh on it. */
+  cvRevision: number;
+  deviceId: string;
+  toasts: Toast[];
+  dismissToast(id: string): void;
+  startImport(file: File): Promise<void>;
+  startGenerate(cvId: string, offers: JobOffer[]): Promise<void>;
+  cancel(taskId: string): Promise<void>;
+  remove(taskId: string): Promise<void>;
+  purge(): Promise<void>;
+  retry(taskId: string): Promise<void>;
+  syncNow(): Promise<void>;
+  error: string | null;
+}
+
+const TaskSyncContext = createContext<TaskSyncValue | null>(null);
+
+const CV_JOBS = new Set(["import-pdf", "generate-cv"]);
+
+export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
+  const [tasks, setTasks] = useState<Map<string, LocalTask>>(new Map());
+  const [connected, setConnected] = useState(false);
+  const [cvRevision, setCvRevision] = useState(0);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  // localStorage exists only in the browser; the id is shown only after mount.
+  const [device] = useState(() => (typeof window === "undefined" ? "" : deviceId()));
+  const tasksRef = useRef<TaskMap>(tasks);
+  const cursor = useRef<string | null>(null);
+  const syncing = useRef<Promise<void> | null>(null);
+  const syncAgain = useRef(false);
+  /** Statuses as this page has known them: toasts only for changes seen after it loaded. */
+  const seen = useRef<Map<string, string> | null>(null);
+  const loadedAt = useRef(0);
+
+  /** Replaces the state and notices what finished since we last looked. */
+  const commit = useCallback((next: Map<string, LocalTask>) => {
+    const known = seen.current;
+    if (known) {
+      for (const task of next.values()) {
+        const before = known.get(task.id);
+        const wasActive = before === undefined ? task.createdAt >= loadedAt.current - 1000 : before === "queued" || before === "running";
+        if (wasActive && !isActiveStatus(task.status) && !(task as LocalTask).ghost) {
+          const status = task.status as Toast["status"];
+          if (status === "completed" && CV_JOBS.has(task.type)) setCvRevision((r) => r + 1);
+          void onceAcrossTabs(`${task.id}:${status}`, () =>
+            setToasts((list) => [...list.slice(-4), { id: `${task.id}:${status}`, taskId: task.id, status, title: task.title }]),
+          );
+        }
+      }
+    }
+    const statuses = new Map<string, string>();
+    for (const task of next.values()) statuses.set(task.id, task.status);
+    seen.current = statuses;
+    tasksRef.current = next;
+    setTasks(next);
+  }, []);
+
+  const syncNow = useCallback(async () => {
+    if (syncing.current) {
+      syncAgain.current = true;
+      return syncing.current;
+    }
+    const run = (async () => {
+      do {
+        syncAgain.current = false;
+        try {
+          const res = await api<TaskSyncResponse>(`/api/background-tasks/sync${cursor.current ? `?since=${cursor.current}` : ""}`);
+          cursor.current = res.cursor;
+          if (res.full || res.tasks.length || res.deleted.length) commit(applySync(tasksRef.current, res));
+          setError(null);
+        } catch (err) {
+          setError(err instanceof Error ? err.message : String(err));
+        }
+      } while (syncAgain.current);
+    })();
+    syncing.current = run;
+    try {
+      await run;
+    } finally {
+      syncing.current = null;
+    }
+  }, [commit]);
+
+  // First load, the poll, ghost detection, and syncs when the tab becomes visible again.
+  useEffect(() => {
+    loadedAt.current = Date.now();
+    void syncNow();
+    const poll = setInterval(() => void syncNow(), POLL_MS);
+    const ghosts = setInterval(() => {
+      const next = markGhosts(tasksRef.current);
+      if (next) commit(next);
+    }, 1000);
+    const onVisible = () => document.visibilityState === "visible" && void syncNow();
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      clearInterval(poll);
+      clearInterval(ghosts);
+      document.removeEventListener("visibilitychange", onVisible);
+    };
+  }, [syncNow, commit]);
+
+  // The push channel.
+  useEffect(() => {
+    const channel = new PushChannel(() => cursor.current);
+    let wasConnected = false;
+    const off = channel.on((m: PushMessage) => {
+      if (m.type === "status") {
+        setConnected(m.connected);
+        if (m.connected && !wasConnected) void syncNow(); // reconnected: catch up through the cursor
+        wasConnected = m.connected;
+      } else if (m.type === "sync") {
+        commit(applySync(tasksRef.current, m.delta));
+      } else {
+        commit(applyChange(tasksRef.current, m));
+        // Never let the cursor pass a change we have not merged: only the poll moves it.
+      }
+    });
+    channel.start();
+    return () => {
+      off();
+      channel.stop();
+    };
+  }, [commit, syncNow]);
+
+  const addOptimistic = useCallback(
+    (task: LocalTask) => {
+      const next = new Map(tasksRef.current);
+      next.set(task.id, task);
+      commit(next);
+    },
+    [commit],
+  );
+
+  const confirm = useCallback(
+    (confirmed: BackgroundTask[]) => {
+      const next = new Map(tasksRef.current);
+      for (const task of confirmed) next.set(task.id, { ...task, pending: false, ghost: false });
+      commit(next);
+    },
+    [commit],
+  );
+
+  /** Sends a creation; its optimistic tasks stay pending (then ghosts) if it never gets through. */
+  const send = useCallback(
+    async (url: string, init: { method: string; body?: BodyInit }, ids: string[]) => {
+      try {
+        const res = await fetch(url, { ...init, headers: { [DEVICE_ID_HEADER]: deviceId(), ...(typeof init.body === "string" ? { "Content-Type": "application/json" } : {}) } });
+        const body = (await res.json().catch(() => null)) as { task?: BackgroundTask; tasks?: BackgroundTask[]; error?: { message: string } } | null;
+        if (!res.ok) {
+          const message = body?.error?.message ?? `The server answered ${res.status}.`;
+          const next = new Map(tasksRef.current);
+          for (const id of ids) {
+            const task = next.get(id);
+            if (task) next.set(id, { ...task, pending: false, ghost: true, status: "failed", error: { code: "rejected", message } });
+          }
+          commit(next);
+          setError(message);
+          return;
+        }
+        confirm(body?.tasks ?? (body?.task ? [body.task] : []));
+      } catch {
+        // Network down: the tasks stay pending and become ghosts with a retry.
+      }
+    },
+    [commit, confirm],
+  );
+
+  const startImport = useCallback(
+    async (file: File) => {
+      const id = crypto.randomUUID();
+      addOptimistic(optimisticTask(id, "import-pdf", `Import ${file.name}`, deviceId(), undefined));
+      const form = new FormData();
+      form.set("file", file);
+      form.set("id", id);
+      await send("/api/background-tasks/import-pdf", { method: "POST", body: form }, [id]);
+    },
+    [addOptimistic, send],
+  );
+
+  const startGenerate = useCallback(
+    async (cvId: string, offers: JobOffer[]) => {
+      const ids = offers.map(() => crypto.randomUUID());
+      const body = JSON.stringify({ cvId, offers, ids });
+      offers.forEach((offer, i) =>
+        addOptimistic(
+          optimisticTask(ids[i]!, "generate-cv", `Tailor CV for ${offer.title ?? offer.company ?? offer.text.trim().split("\n")[0]!.slice(0, 60)}`, deviceId(), {
+            url: "/api/background-tasks/generate-cv",
+            init: { method: "POST", body },
+          }),
+        ),
+      );
+      await send("/api/background-tasks/generate-cv", { method: "POST", body }, ids);
+    },
+    [addOptimistic, send],
+  );
+
+  const retry = useCallback(
+    async (taskId: string) => {
+      const task = tasksRef.current.get(taskId);
+      if (!task?.ghost || !task.retry) return;
+      const next = new Map(tasksRef.current);
+      next.set(taskId, { ...task, ghost: false, pending: true, status: "queued", error: null, createdAt: Date.now() });
+      commit(next);
+      await send(task.retry.url, task.retry.init, [taskId]);
+    },
+    [commit, send],
+  );
+
+  const act = useCallback(
+    async (url: string, init: RequestInit, onGone?: () => void) => {
+      try {
+        await api(url, init);
+      } catch (err) {
+        if ((err as { status?: number }).status === 404) onGone?.();
+        else setError(err instanceof Error ? err.message : String(err));
+      }
+      await syncNow(); // every device changes; this one sees it at once
+    },
+    [syncNow],
+  );
+
+  const dropLocal = useCallback(
+    (taskId: string) => {
+      const next = new Map(tasksRef.current);
+      next.delete(taskId);
+      commit(next);
+    },
+    [commit],
+  );
+
+  const cancel = useCallback(
+    async (taskId: string) => {
+      const res = await api<TaskResponse>(`/api/background-tasks/sync?taskId=${taskId}&action=cancel`, { method: "DELETE" }).catch((err: Error) => {
+        setError(err.message);
+        return null;
+      });
+      if (res) commit(applyChange(tasksRef.current, { taskId, kind: "upsert", task: res.task }));
+      await syncNow();
+    },
+    [commit, syncNow],
+  );
+
+  const remove = useCallback(
+    async (taskId: string) => {
+      if (tasksRef.current.get(taskId)?.ghost) return dropLocal(taskId);
+      dropLocal(taskId);
+      await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" });
+    },
+    [act, dropLocal],
+  );
+
+  const purge = useCallback(async () => {
+    const next = new Map([...tasksRef.current].filter(([, task]) => isActiveStatus(task.status) || task.pending));
+    commit(next);
+    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" });
+  }, [act, commit]);
+
+  const dismissToast = useCallback((id: string) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
+
+  const value = useMemo<TaskSyncValue>(() => {
+    const list = [...tasks.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return {
+      tasks: list,
+      activeCount: list.filter((task) => isActiveStatus(task.status)).length,
+      connected,
+      cvRevision,
+      deviceId: device,
+      toasts,
+      dismissToast,
+      startImport,
+      startGenerate,
+      cancel,
+      remove,
+      purge,
+      retry,
+      syncNow,
+      error,
+    };
+  }, [tasks, connected, cvRevision, device, toasts, dismissToast, startImport, startGenerate, cancel, remove, purge, retry, syncNow, error]);
+
+  return <TaskSyncContext.Provider value={value}>{children}</TaskSyncContext.Provider>;
+}
+
+/** The live task list and the actions on it. */
+export function useTaskSync(): TaskSyncValue {
+  const ctx = useContext(TaskSyncContext);
+  if (!ctx) throw new Error("useTaskSync outside BackgroundTasksProvider");
+  return ctx;
+}

@@ -1,0 +1,47 @@
+/** Debian's Chromium driven by playwright-core: nothing downloads a browser. */
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, devices, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SHOTS = path.resolve("test-results");
+
+export async function launch(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Without these, Chromium tries to reach Google's services, which this network refuses.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+  });
+}
+
+/** A separate device: its own cookies, storage and device id. */
+export async function device(browser: Browser, baseURL: string, kind: "desktop" | "phone" = "desktop"): Promise<BrowserContext> {
+  const options = kind === "phone" ? { ...devices["Pixel 7"], baseURL } : { viewport: { width: 1280, height: 860 }, baseURL, locale: "en-US" };
+  return browser.newContext(options);
+}
+
+export async function shot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+/** Signs up through the UI (the first device of a user). */
+export async function signUp(page: Page, email: string, password = "correct horse battery") {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(email.split("@")[0]!);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+}
+
+/** Signs in through the UI (another device of the same user). */
+export async function signIn(page: Page, email: string, password = "correct horse battery") {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+}
