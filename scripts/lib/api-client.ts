@@ -17,6 +17,11 @@ export class ApiClient {
     readonly deviceId: string = `device-${randomUUID().slice(0, 8)}`,
   ) {}
 
+  /** The session cookie header, for clients other than this one (an EventSource, a browser). */
+  get cookieHeader(): string {
+    return this.cookie ?? "";
+  }
+
   /** The same account on another device: same session, another device id. */
   otherDevice(deviceId?: string): ApiClient {
     return new ApiClient(this.baseUrl, this.cookie, deviceId);

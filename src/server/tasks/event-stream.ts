@@ -21,14 +21,15 @@ export function taskEventStream(opts: {
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       let open = true;
-      const send = (text: string) => {
+      const sendBytes = (bytes: Uint8Array) => {
         if (!open) return;
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(bytes);
         } catch {
           close();
         }
       };
+      const send = (text: string) => sendBytes(encoder.encode(text));
       const close = () => {
         if (!open) return;
         open = false;
@@ -44,8 +45,7 @@ export function taskEventStream(opts: {
       // Subscribe first, then catch up: a change in between is sent twice at worst, never lost.
       const buffered: TaskFeedItem[] = [];
       let caughtUp = opts.since === null;
-      const deliver = ({ event, task }: TaskFeedItem) =>
-        send(`id: ${event.version}\nevent: task\ndata: ${JSON.stringify({ taskId: event.taskId, version: event.version, kind: event.kind, at: event.at, task })}\n\n`);
+      const deliver = ({ frame }: TaskFeedItem) => sendBytes(frame);
       const unsubscribe = opts.feed.subscribe(opts.userId, (item) => (caughtUp ? deliver(item) : buffered.push(item)));
       const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), opts.heartbeatMs ?? 15_000);
       opts.signal.addEventListener("abort", close, { once: true });

@@ -1,3 +1,4 @@
+import type { BackgroundTask } from "../../shared/tasks";
 import { EventEmitter } from "node:events";
 
 /** A committed change to one of a user's tasks. Small on purpose: listeners fetch data through the cursor. */
@@ -8,6 +9,8 @@ export interface TaskChangeEvent {
   kind: "upsert" | "delete";
   /** When the change was committed (epoch ms). */
   at?: number;
+  /** The task as committed (in-process only; other processes read it). */
+  task?: BackgroundTask;
 }
 
 /** A request to stop a task's work, wherever it runs. */

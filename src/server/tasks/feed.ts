@@ -1,16 +1,24 @@
-import type { BackgroundTask } from "../../shared/tasks";
 import type { TaskChangeEvent, TaskEventBus } from "./events";
 import type { TaskStore } from "./store";
 
-/** What a push connection receives for one change: the task as it is now (null when deleted). */
+/** One change, ready to send: the Server-Sent Events frame is encoded once for all connections. */
 export interface TaskFeedItem {
   event: TaskChangeEvent;
-  task: BackgroundTask | null;
+  frame: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+/** The SSE frame of a change: its id is the version, its data the task as it is now (null when deleted). */
+export function taskFrame(event: TaskChangeEvent): Uint8Array {
+  const data = { taskId: event.taskId, version: event.version, kind: event.kind, at: event.at, task: event.kind === "upsert" ? (event.task ?? null) : null };
+  return encoder.encode(`id: ${event.version}\nevent: task\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 /**
- * Fans the bus's changes out to the push connections of each user. A change is read from the database
- * once, whatever the number of that user's connections, and delivered to each of them in commit order.
+ * Fans the bus's changes out to the push connections of each user, in commit order. A change is
+ * serialised once however many connections the user has; the task comes with the event when it was
+ * committed in this process, and is read once otherwise.
  */
 export class TaskFeed {
   private readonly listeners = new Map<string, Set<(item: TaskFeedItem) => void>>();
@@ -40,19 +48,26 @@ export class TaskFeed {
     return n;
   }
 
+  private deliver(event: TaskChangeEvent) {
+    const item = { event, frame: taskFrame(event) };
+    for (const listener of this.listeners.get(event.userId) ?? []) {
+      try {
+        listener(item);
+      } catch {
+        // a closed connection: its own cleanup unsubscribes it
+      }
+    }
+  }
+
   private dispatch(event: TaskChangeEvent) {
     if (!this.listeners.has(event.userId)) return;
-    // One queue per user keeps deliveries in commit order while the task is read.
-    const previous = this.queues.get(event.userId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const task = event.kind === "upsert" ? await this.store.get(event.userId, event.taskId).catch(() => null) : null;
-      for (const listener of this.listeners.get(event.userId) ?? []) {
-        try {
-          listener({ event, task });
-        } catch {
-          // a closed connection: its own cleanup unsubscribes it
-        }
-      }
+    const pending = this.queues.get(event.userId);
+    // The common case: the task came with the event and nothing is waiting: deliver now, synchronously.
+    if (!pending && (event.kind === "delete" || event.task)) return this.deliver(event);
+    // Otherwise keep commit order behind whatever is being read.
+    const next = (pending ?? Promise.resolve()).then(async () => {
+      const task = event.kind === "upsert" && !event.task ? await this.store.get(event.userId, event.taskId).catch(() => null) : event.task;
+      this.deliver({ ...event, task: task ?? undefined });
     });
     this.queues.set(event.userId, next);
     void next.finally(() => {

@@ -234,8 +234,9 @@ export class TaskStore {
           const { fileName, contentType, data } = task.inputFile;
           await tx.insert(taskInputFile).values({ taskId: row.id, fileName, contentType, sizeBytes: data.byteLength, data });
         }
-        changes.push({ userId, taskId: row.id, version, kind: "upsert" });
-        results.push({ task: toTaskDto(row), created: true });
+        const dto = toTaskDto(row);
+        changes.push({ userId, taskId: row.id, version, kind: "upsert", task: dto });
+        results.push({ task: dto, created: true });
       }
 
       await this.enforceHistoryCap(tx, userId, version, now, changes);
@@ -323,8 +324,9 @@ export class TaskStore {
         .returning();
       if (row) {
         await this.dropInputFile(tx, taskId);
-        changes.push({ userId, taskId, version, kind: "upsert" });
-        return { task: toTaskDto(row), wasRunning: row.startedAt !== null };
+        const dto = toTaskDto(row);
+        changes.push({ userId, taskId, version, kind: "upsert", task: dto });
+        return { task: dto, wasRunning: row.startedAt !== null };
       }
       const [current] = await tx.select().from(bt).where(and(eq(bt.id, taskId), eq(bt.userId, userId)));
       if (!current) throw notFound("Task not found.", "task_not_found");
@@ -432,7 +434,7 @@ export class TaskStore {
           .where(and(eq(bt.id, taskId), eq(bt.status, "queued")))
           .returning();
         if (!claimed) throw new NoChange(null);
-        changes.push({ userId, taskId, version, kind: "upsert" });
+        changes.push({ userId, taskId, version, kind: "upsert", task: toTaskDto(claimed) });
         return claimed;
       });
       const at = this.now();
@@ -455,9 +457,9 @@ export class TaskStore {
         .update(bt)
         .set({ progress, stage, updatedAt: this.now(), version })
         .where(this.fenced(f))
-        .returning({ id: bt.id });
+        .returning();
       if (!row) throw new NoChange(false);
-      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert", task: toTaskDto(row) });
       return true;
     });
   }
@@ -484,10 +486,10 @@ export class TaskStore {
           version,
         })
         .where(and(this.fenced(f), sql`${bt.cancelRequestedAt} is null`))
-        .returning({ id: bt.id });
+        .returning();
       if (!row) throw new NoChange(false);
       await this.dropInputFile(tx, f.taskId);
-      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert", task: toTaskDto(row) });
       return true;
     });
   }
@@ -508,10 +510,10 @@ export class TaskStore {
           version,
         })
         .where(this.fenced(f))
-        .returning({ id: bt.id });
+        .returning();
       if (!row) throw new NoChange(false);
       await this.dropInputFile(tx, f.taskId);
-      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert" });
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert", task: toTaskDto(row) });
       return true;
     });
   }
@@ -593,10 +595,10 @@ export class TaskStore {
                 },
           )
           .where(and(eq(bt.id, orphan.id), eq(bt.status, "running"), eq(bt.attempts, orphan.attempts), orphaned(bt)))
-          .returning({ id: bt.id });
+          .returning();
         if (!row) throw new NoChange(false);
         if (!requeue) await this.dropInputFile(tx, orphan.id);
-        changes.push({ userId: orphan.userId, taskId: orphan.id, version, kind: "upsert" });
+        changes.push({ userId: orphan.userId, taskId: orphan.id, version, kind: "upsert", task: toTaskDto(row) });
         return true;
       });
       if (done) recovered++;
