@@ -3,7 +3,9 @@ import { loadConfig, type AppConfig } from "./config";
 import { openDatabase, targetFromConfig, type DatabaseHandle } from "./db/client";
 import { createTaskTypes } from "./jobs";
 import { llmFromConfig, type LlmClient } from "./llm/client";
+import { sql } from "drizzle-orm";
 import { InProcessEventBus, type TaskEventBus } from "./tasks/events";
+import { PostgresEventBus } from "./tasks/pg-bus";
 import { TaskFeed } from "./tasks/feed";
 import { TaskProcessRegistry } from "./tasks/registry";
 import { TaskRunner } from "./tasks/runner";
@@ -25,12 +27,17 @@ export interface App {
   /** Null when this process runs no tasks (RUNNER_ENABLED=false). */
   runner: TaskRunner | null;
   auth: Auth;
-  close(): Promise<void>;
+  /** Stops the runner (giving running tasks `graceMs` to finish), then closes the connections. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function createApp(config: AppConfig): Promise<App> {
   const database = await openDatabase(targetFromConfig(config));
-  const bus = new InProcessEventBus();
+  const bus: TaskEventBus =
+    database.kind === "postgres"
+      ? new PostgresEventBus(database.url!, (channel, payload) => database.db.execute(sql`select pg_notify(${channel}, ${payload})`))
+      : new InProcessEventBus();
+  if (bus instanceof PostgresEventBus) await bus.start();
   const store = new TaskStore(database.db, bus, config.tasks);
   const llm = llmFromConfig(config);
   const types = createTaskTypes({ db: database.db, store, llm });
@@ -47,6 +54,9 @@ export async function createApp(config: AppConfig): Promise<App> {
         progressIntervalMs: config.tasks.progressIntervalMs,
         tombstoneTtlMs: config.tasks.tombstoneTtlMs,
         soleRunner: database.kind === "pglite",
+        globalConcurrency: config.tasks.globalConcurrency,
+        leaseMs: config.tasks.leaseMs,
+        heartbeatMs: config.tasks.heartbeatMs,
       })
     : null;
   const auth = createAuth(database.db, {
@@ -67,8 +77,9 @@ export async function createApp(config: AppConfig): Promise<App> {
     registry,
     runner,
     auth,
-    async close() {
-      await runner?.stop();
+    async close(graceMs = 0) {
+      await runner?.stop(graceMs);
+      if (bus instanceof PostgresEventBus) await bus.stop();
       await database.close();
     },
   };

@@ -25,8 +25,12 @@ const envSchema = z.object({
   TASK_HISTORY_LIMIT: intFrom(100, 1, 10_000),
   TASK_ACTIVE_LIMIT: intFrom(20, 1, 10_000),
   TASK_KILL_GRACE_MS: intFrom(2000, 0, 60_000),
-  TASK_MAX_ATTEMPTS: intFrom(2, 1, 10),
-  TASK_PROGRESS_INTERVAL_MS: intFrom(250, 0, 60_000),
+  TASK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).optional(),
+  TASK_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  TASK_GLOBAL_CONCURRENCY: intFrom(0, 0, 100_000),
+  TASK_LEASE_MS: intFrom(30_000, 500, 3_600_000),
+  TASK_HEARTBEAT_MS: intFrom(5000, 100, 600_000),
+  TASK_SHUTDOWN_GRACE_MS: intFrom(30_000, 0, 3_600_000),
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -63,8 +67,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       historyLimit: e.TASK_HISTORY_LIMIT,
       activeLimit: e.TASK_ACTIVE_LIMIT,
       killGraceMs: e.TASK_KILL_GRACE_MS,
-      maxAttempts: e.TASK_MAX_ATTEMPTS,
-      progressIntervalMs: e.TASK_PROGRESS_INTERVAL_MS,
+      // Embedded: one process, a restart re-queues once. PostgreSQL: workers may die; three runs in all.
+      maxAttempts: e.TASK_MAX_ATTEMPTS ?? (e.DATABASE_URL ? 3 : 2),
+      // PostgreSQL: NOTIFY takes a global lock at commit, so progress writes are coalesced to one a second.
+      progressIntervalMs: e.TASK_PROGRESS_INTERVAL_MS ?? (e.DATABASE_URL ? 1000 : 250),
+      /** Tasks running at once across every process on the database (0: no cluster-wide cap). */
+      globalConcurrency: e.TASK_GLOBAL_CONCURRENCY,
+      leaseMs: e.TASK_LEASE_MS,
+      heartbeatMs: e.TASK_HEARTBEAT_MS,
+      shutdownGraceMs: e.TASK_SHUTDOWN_GRACE_MS,
       tombstoneTtlMs: e.TASK_TOMBSTONE_TTL_MS,
     },
   };

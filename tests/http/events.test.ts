@@ -1,61 +1,13 @@
 import { describe, expect, inject, it } from "vitest";
 import type { TaskResponse, TaskSyncResponse } from "@/shared/tasks";
 import { ApiClient } from "../../scripts/lib/api-client";
+import { openEvents, until } from "../helpers/sse";
 
 const baseUrl = inject("baseUrl");
 const SYNC = "/api/background-tasks/sync";
 
-interface Frame {
-  event?: string;
-  id?: string;
-  data?: string;
-  comment?: string;
-}
-
-/** Opens the push channel and collects its frames as they arrive. */
-async function open(client: ApiClient, headers: Record<string, string> = {}, query = "") {
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/api/background-tasks/events${query}`, { headers: { cookie: client.cookieHeader, ...headers }, signal: controller.signal });
-  const frames: Frame[] = [];
-  if (res.ok && res.body) {
-    void (async () => {
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = "";
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let end;
-          while ((end = buffer.indexOf("\n\n")) >= 0) {
-            const frame: Frame = {};
-            for (const line of buffer.slice(0, end).split("\n")) {
-              if (line.startsWith(":")) frame.comment = line.slice(1).trim();
-              else {
-                const [k, ...v] = line.split(": ");
-                if (k === "event" || k === "id" || k === "data") frame[k] = v.join(": ");
-              }
-            }
-            frames.push(frame);
-            buffer = buffer.slice(end + 2);
-          }
-        }
-      } catch {
-        // closed by the test
-      }
-    })();
-  }
-  return { res, frames, close: () => controller.abort() };
-}
-
-const until = async (check: () => boolean, ms = 5000) => {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const open = (client: ApiClient, headers: Record<string, string> = {}, query = "") =>
+  openEvents(`${baseUrl}/api/background-tasks/events${query}`, client.cookieHeader, headers);
 
 describe("push channel (Server-Sent Events)", () => {
   it("needs a session", async () => {

@@ -137,6 +137,8 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         setConnected(m.connected);
         if (m.connected && !wasConnected) void syncNow(); // reconnected: catch up through the cursor
         wasConnected = m.connected;
+      } else if (m.type === "resync") {
+        void syncNow(); // the server may have missed notifications: catch up through the cursor
       } else if (m.type === "sync") {
         commit(applySync(tasksRef.current, m.delta));
       } else {

@@ -9,7 +9,8 @@ import type { BackgroundTask, TaskSyncResponse } from "@/shared/tasks";
 export type PushMessage =
   | { type: "task"; taskId: string; version: number; kind: "upsert" | "delete"; at?: number; task: BackgroundTask | null }
   | { type: "sync"; delta: TaskSyncResponse }
-  | { type: "status"; connected: boolean };
+  | { type: "status"; connected: boolean }
+  | { type: "resync" };
 
 const LOCK = "cv-tasks.push-leader";
 const CHANNEL = "cv-tasks.push";
@@ -66,6 +67,7 @@ export class PushChannel {
     this.source = source;
     source.addEventListener("task", (e) => this.emit({ type: "task", ...JSON.parse((e as MessageEvent<string>).data) }, true));
     source.addEventListener("sync", (e) => this.emit({ type: "sync", delta: JSON.parse((e as MessageEvent<string>).data) }, true));
+    source.addEventListener("resync", () => this.emit({ type: "resync" }, true));
     source.onopen = () => this.emit({ type: "status", connected: true }, true);
     // EventSource reconnects by itself, with Last-Event-ID.
     source.onerror = () => this.emit({ type: "status", connected: false }, true);

@@ -28,6 +28,8 @@ export interface TaskEventBus {
   /** Returns the unsubscribe function. */
   onChange(listener: (event: TaskChangeEvent) => void): () => void;
   onCancel(listener: (event: TaskCancelEvent) => void): () => void;
+  /** Across processes: called when notifications may have been missed, so listeners resync. */
+  onResync?(listener: () => void): () => void;
 }
 
 export class InProcessEventBus implements TaskEventBus {

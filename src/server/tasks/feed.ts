@@ -32,7 +32,14 @@ export class TaskFeed {
 
   /** Starts receiving `userId`'s changes; returns the function that stops. */
   subscribe(userId: string, listener: (item: TaskFeedItem) => void): () => void {
-    this.unsubscribe ??= this.bus.onChange((e) => this.dispatch(e));
+    if (!this.unsubscribe) {
+      const offChange = this.bus.onChange((e) => this.dispatch(e));
+      const offResync = this.bus.onResync?.(() => this.resyncAll());
+      this.unsubscribe = () => {
+        offChange();
+        offResync?.();
+      };
+    }
     const set = this.listeners.get(userId) ?? new Set();
     set.add(listener);
     this.listeners.set(userId, set);
@@ -46,6 +53,12 @@ export class TaskFeed {
     let n = 0;
     for (const set of this.listeners.values()) n += set.size;
     return n;
+  }
+
+  /** Tells every connection to catch up through its cursor (changes may have been missed). */
+  private resyncAll() {
+    const item = { event: { userId: "", taskId: "", version: 0, kind: "upsert" as const }, frame: encoder.encode("event: resync\ndata: {}\n\n") };
+    for (const set of this.listeners.values()) for (const listener of set) listener(item);
   }
 
   private deliver(event: TaskChangeEvent) {

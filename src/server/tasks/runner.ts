@@ -21,12 +21,22 @@ export interface RunnerOptions {
   tombstoneTtlMs: number;
   /** The embedded database has one process: at start, any running task is an orphan of a dead process. */
   soleRunner: boolean;
+  /** Tasks running at once across every process on the database (0: no such cap). */
+  globalConcurrency?: number;
   leaseMs?: number;
   heartbeatMs?: number;
   /** How often to look for queued tasks that no event announced (created by another process). */
   pollMs?: number;
   ownerId?: string;
   log?: (message: string) => void;
+}
+
+/** The abort reason when this runner shuts down: the task is re-queued, not failed. */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super("The runner is shutting down.");
+    this.name = "AbortError";
+  }
 }
 
 const RESTART_REASON = { code: "interrupted", message: "The task was interrupted by a server restart." };
@@ -89,7 +99,8 @@ export class TaskRunner {
     for (const off of this.unsubscribe) off();
     const all = () => Promise.allSettled([...this.active.values()].map((a) => a.done));
     if (graceMs > 0) await Promise.race([all(), new Promise((r) => setTimeout(r, graceMs).unref())]);
-    for (const taskId of this.active.keys()) this.opts.registry.abort(taskId);
+    // What did not finish in time goes back to the queue, for another runner.
+    for (const taskId of this.active.keys()) this.opts.registry.abort(taskId, new ShutdownAbort());
     await all();
   }
 
@@ -123,7 +134,7 @@ export class TaskRunner {
       do {
         this.fillAgain = false;
         while (!this.stopping && this.active.size < this.opts.concurrency) {
-          const row = await this.opts.store.claimNext(this.ownerId, this.opts.perUserConcurrency, this.leaseMs);
+          const row = await this.opts.store.claimNext(this.ownerId, this.opts.perUserConcurrency, this.leaseMs, this.opts.globalConcurrency ?? 0);
           if (!row) break;
           this.launch(row);
         }
@@ -192,11 +203,19 @@ export class TaskRunner {
       const outcome = await definition.run(ctx);
       await progress.settle();
       // A cancel accepted meanwhile already made the task final; the complete below would be refused anyway.
+      if (signal.reason instanceof ShutdownAbort) {
+        await store.requeue(fence);
+        return;
+      }
       const completed =
         !signal.aborted && (await store.complete(fence, async (tx) => ("commit" in outcome ? outcome.commit(tx) : outcome.result)));
       if (!completed) await store.releaseLease(fence);
     } catch (err) {
       await progress.settle();
+      if (signal.reason instanceof ShutdownAbort) {
+        await store.requeue(fence).catch((e) => this.log(`re-queueing ${row.id}: ${String(e)}`));
+        return;
+      }
       const failed = !signal.aborted && (await store.fail(fence, toTaskError(err)).catch(() => false));
       if (!failed) await store.releaseLease(fence).catch((e) => this.log(`releasing ${row.id}: ${String(e)}`));
       if (!signal.aborted && !TaskFailure.is(err)) this.log(`task ${row.id} (${row.type}) failed: ${err instanceof Error ? err.stack : String(err)}`);

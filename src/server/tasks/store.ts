@@ -39,6 +39,8 @@ export interface InputFile {
   data: Uint8Array;
 }
 
+const GLOBAL_CLAIM_LOCK = 7_412_094;
+
 /** Thrown inside a transaction to roll it back when nothing changed, carrying what to return instead. */
 class NoChange<T> {
   constructor(readonly value: T) {}
@@ -377,7 +379,7 @@ export class TaskStore {
    * A user's busy count is the tasks a live runner still holds, including cancelled ones whose work is
    * still stopping, so a slot frees only when the work has really ended.
    */
-  async claimNext(owner: string, perUserLimit: number, leaseMs: number): Promise<BackgroundTaskRow | null> {
+  async claimNext(owner: string, perUserLimit: number, leaseMs: number, globalLimit = 0): Promise<BackgroundTaskRow | null> {
     const now = this.now();
     const busyOf = (userId: unknown) =>
       sql`(select count(*) from ${bt} as busy where busy.user_id = ${userId} and busy.lease_owner is not null and busy.lease_expires_at > ${now})`;
@@ -389,7 +391,7 @@ export class TaskStore {
       .limit(10);
 
     for (const candidate of candidates) {
-      const claimed = await this.tryClaim(candidate.id, candidate.userId, owner, perUserLimit, leaseMs, busyOf);
+      const claimed = await this.tryClaim(candidate.id, candidate.userId, owner, perUserLimit, leaseMs, busyOf, globalLimit);
       if (claimed) return claimed;
     }
     return null;
@@ -402,10 +404,26 @@ export class TaskStore {
     perUserLimit: number,
     leaseMs: number,
     busyOf: (userId: unknown) => ReturnType<typeof sql>,
+    globalLimit: number,
   ): Promise<BackgroundTaskRow | null> {
     const changes: TaskChangeEvent[] = [];
     try {
       const row = await this.db.transaction(async (tx) => {
+        // The task row: another process claiming it right now makes us skip it, not wait.
+        const [free] = await tx
+          .select({ id: bt.id })
+          .from(bt)
+          .where(and(eq(bt.id, taskId), eq(bt.status, "queued")))
+          .for("update", { skipLocked: true });
+        if (!free) throw new NoChange(null);
+        if (globalLimit > 0) {
+          // A cluster-wide cap: claims take turns on one advisory lock to count the running tasks.
+          await tx.execute(sql`select pg_advisory_xact_lock(${GLOBAL_CLAIM_LOCK})`);
+          const [{ running }] = rowsOf<{ running: number }>(
+            await tx.execute(sql`select count(*)::int as running from ${bt} where lease_owner is not null and lease_expires_at > ${this.now()}`),
+          ) as [{ running: number }];
+          if (running >= globalLimit) throw new NoChange(null);
+        }
         // Another process claiming for this user right now: skip rather than wait.
         const [locked] = await tx
           .select({ version: taskClock.version })
@@ -527,6 +545,23 @@ export class TaskStore {
   async inputFileOf(taskId: string): Promise<InputFile | null> {
     const [row] = await this.db.select().from(taskInputFile).where(eq(taskInputFile.taskId, taskId));
     return row ? { fileName: row.fileName, contentType: row.contentType, data: new Uint8Array(row.data) } : null;
+  }
+
+  /**
+   * Puts a task whose runner is shutting down back in the queue, for another runner; the interrupted
+   * run does not count as an attempt.
+   */
+  async requeue(f: TaskFence): Promise<boolean> {
+    return this.mutate(f.userId, async (tx, version, changes) => {
+      const [row] = await tx
+        .update(bt)
+        .set({ status: "queued", attempts: sql`${bt.attempts} - 1`, progress: 0, stage: null, startedAt: null, leaseOwner: null, leaseExpiresAt: null, updatedAt: this.now(), version })
+        .where(and(this.fenced(f), sql`${bt.cancelRequestedAt} is null`))
+        .returning();
+      if (!row) throw new NoChange(false);
+      changes.push({ userId: f.userId, taskId: f.taskId, version, kind: "upsert", task: toTaskDto(row) });
+      return true;
+    });
   }
 
   /** Gives up the lease once the work has really stopped (after a cancel): frees the user's slot. */

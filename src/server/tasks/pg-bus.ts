@@ -1,0 +1,126 @@
+/**
+ * The event bus across processes, for PostgreSQL: every change and cancel is also sent with NOTIFY
+ * (small payloads: ids and versions; listeners read the data themselves), and a dedicated LISTEN
+ * connection turns other processes' notifications into local events. That connection reconnects with
+ * backoff; after a reconnection, listeners are told to resync, since notifications sent meanwhile are lost.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type { TaskCancelEvent, TaskChangeEvent, TaskEventBus } from "./events";
+import { InProcessEventBus } from "./events";
+
+const CHANGE_CHANNEL = "cv_tasks_change";
+const CANCEL_CHANNEL = "cv_tasks_cancel";
+
+type Notifier = (channel: string, payload: string) => Promise<unknown>;
+
+export class PostgresEventBus implements TaskEventBus {
+  private readonly local = new InProcessEventBus();
+  private readonly origin = randomUUID().slice(0, 8);
+  private readonly resyncListeners = new Set<() => void>();
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private backoffMs = 100;
+  private connectedOnce = false;
+  /** Resolves once LISTEN is active (for start-up and tests). */
+  ready: Promise<void>;
+  private markReady!: () => void;
+
+  constructor(
+    private readonly url: string,
+    private readonly notify: Notifier,
+    private readonly log: (message: string) => void = (m) => console.error(`[bus] ${m}`),
+  ) {
+    this.ready = new Promise((r) => (this.markReady = r));
+  }
+
+  async start(): Promise<void> {
+    void this.connect();
+    await this.ready;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.client?.end().catch(() => {});
+  }
+
+  private async connect() {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.url, application_name: "cv-tasks-listen" });
+    this.client = client;
+    let lost = false;
+    const onLost = (why: string) => {
+      if (lost || this.stopped) return;
+      lost = true;
+      this.log(`LISTEN connection lost (${why}); reconnecting in ${this.backoffMs} ms`);
+      client.removeAllListeners();
+      void client.end().catch(() => {});
+      const wait = this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+      setTimeout(() => void this.connect(), wait).unref();
+    };
+    client.on("error", (err) => onLost(err.message));
+    client.on("end", () => onLost("ended"));
+    client.on("notification", (n) => this.receive(n.channel, n.payload ?? ""));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+      await client.query(`LISTEN ${CANCEL_CHANNEL}`);
+    } catch (err) {
+      onLost(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    this.backoffMs = 100;
+    if (this.connectedOnce) for (const l of this.resyncListeners) l(); // what was sent meanwhile is lost
+    this.connectedOnce = true;
+    this.markReady();
+  }
+
+  private receive(channel: string, payload: string) {
+    try {
+      const m = JSON.parse(payload) as { o: string; u?: string; t: string; v?: number; k?: "u" | "d"; a?: number };
+      if (m.o === this.origin) return; // our own, already delivered locally
+      if (channel === CHANGE_CHANNEL && m.u && m.v !== undefined) {
+        this.local.publishChange({ userId: m.u, taskId: m.t, version: m.v, kind: m.k === "d" ? "delete" : "upsert", at: m.a });
+      } else if (channel === CANCEL_CHANNEL) {
+        this.local.publishCancel({ taskId: m.t });
+      }
+    } catch (err) {
+      this.log(`bad notification on ${channel}: ${String(err)}`);
+    }
+  }
+
+  private send(channel: string, payload: object) {
+    this.notify(channel, JSON.stringify({ o: this.origin, ...payload })).catch((err) => this.log(`NOTIFY failed: ${String(err)}`));
+  }
+
+  publishChange(event: TaskChangeEvent): void {
+    this.local.publishChange(event);
+    this.send(CHANGE_CHANNEL, { u: event.userId, t: event.taskId, v: event.version, k: event.kind === "delete" ? "d" : "u", a: event.at });
+  }
+
+  publishCancel(event: TaskCancelEvent): void {
+    this.local.publishCancel(event);
+    this.send(CANCEL_CHANNEL, { t: event.taskId });
+  }
+
+  onChange(listener: (event: TaskChangeEvent) => void) {
+    return this.local.onChange(listener);
+  }
+
+  onCancel(listener: (event: TaskCancelEvent) => void) {
+    return this.local.onCancel(listener);
+  }
+
+  /** Called after the LISTEN connection came back: notifications may have been missed. */
+  onResync(listener: () => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => void this.resyncListeners.delete(listener);
+  }
+
+  /** The backend pid of the LISTEN connection (for operations and tests). */
+  async listenerPid(): Promise<number | null> {
+    const res = await this.client?.query<{ pid: number }>("select pg_backend_pid() as pid").catch(() => null);
+    return res?.rows[0]?.pid ?? null;
+  }
+}
