@@ -1,5 +1,7 @@
 /** A minimal Server-Sent Events client over fetch, collecting frames as they arrive. */
 export interface Frame {
+  /** When it arrived (epoch ms). */
+  receivedAt?: number;
   event?: string;
   id?: string;
   data?: string;
@@ -22,7 +24,7 @@ export async function openEvents(url: string, cookie: string, headers: Record<st
           buffer += decoder.decode(value, { stream: true });
           let end;
           while ((end = buffer.indexOf("\n\n")) >= 0) {
-            const frame: Frame = {};
+            const frame: Frame = { receivedAt: Date.now() };
             for (const line of buffer.slice(0, end).split("\n")) {
               if (line.startsWith(":")) frame.comment = line.slice(1).trim();
               else {

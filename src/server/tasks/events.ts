@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { BackgroundTask } from "../../shared/tasks";
 import { EventEmitter } from "node:events";
 
@@ -7,7 +8,7 @@ export interface TaskChangeEvent {
   taskId: string;
   version: number;
   kind: "upsert" | "delete";
-  /** When the change was committed (epoch ms). */
+  /** When the change was made, just before its commit (epoch ms). */
   at?: number;
   /** The task as committed (in-process only; other processes read it). */
   task?: BackgroundTask;
@@ -30,6 +31,11 @@ export interface TaskEventBus {
   onCancel(listener: (event: TaskCancelEvent) => void): () => void;
   /** Across processes: called when notifications may have been missed, so listeners resync. */
   onResync?(listener: () => void): () => void;
+  /**
+   * Across processes: sends the changes from inside the transaction that makes them (PostgreSQL
+   * delivers NOTIFY at commit, only if it commits); publishChange then only delivers them locally.
+   */
+  notifyInTransaction?(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[]): Promise<void>;
 }
 
 export class InProcessEventBus implements TaskEventBus {

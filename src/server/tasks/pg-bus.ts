@@ -5,6 +5,7 @@
  * backoff; after a reconnection, listeners are told to resync, since notifications sent meanwhile are lost.
  */
 import { randomUUID } from "node:crypto";
+import { sql, type SQL } from "drizzle-orm";
 import pg from "pg";
 import type { TaskCancelEvent, TaskChangeEvent, TaskEventBus } from "./events";
 import { InProcessEventBus } from "./events";
@@ -94,9 +95,18 @@ export class PostgresEventBus implements TaskEventBus {
     this.notify(channel, JSON.stringify({ o: this.origin, ...payload })).catch((err) => this.log(`NOTIFY failed: ${String(err)}`));
   }
 
+  private changePayload(event: TaskChangeEvent) {
+    return JSON.stringify({ o: this.origin, u: event.userId, t: event.taskId, v: event.version, k: event.kind === "delete" ? "d" : "u", a: event.at });
+  }
+
+  /** Sent by the transaction itself: delivered at its commit, never for a rollback, never lost after it. */
+  async notifyInTransaction(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[]): Promise<void> {
+    for (const change of changes) await execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${this.changePayload(change)})`);
+  }
+
+  /** Delivers locally; other processes heard it from the transaction (notifyInTransaction). */
   publishChange(event: TaskChangeEvent): void {
     this.local.publishChange(event);
-    this.send(CHANGE_CHANNEL, { u: event.userId, t: event.taskId, v: event.version, k: event.kind === "delete" ? "d" : "u", a: event.at });
   }
 
   publishCancel(event: TaskCancelEvent): void {

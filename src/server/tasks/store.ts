@@ -106,13 +106,17 @@ export class TaskStore {
   ): Promise<T> {
     const changes: TaskChangeEvent[] = [];
     let value: T;
+    const at = this.now();
     try {
-      value = await this.db.transaction(async (tx) => fn(tx, await this.nextVersion(tx, userId), changes));
+      value = await this.db.transaction(async (tx) => {
+        const result = await fn(tx, await this.nextVersion(tx, userId), changes);
+        await this.bus.notifyInTransaction?.((q) => tx.execute(q), changes.map((c) => ({ ...c, at })));
+        return result;
+      });
     } catch (err) {
       if (err instanceof NoChange) return err.value as T;
       throw err;
     }
-    const at = this.now();
     for (const change of changes) this.bus.publishChange({ ...change, at });
     return value;
   }
@@ -452,11 +456,11 @@ export class TaskStore {
           .where(and(eq(bt.id, taskId), eq(bt.status, "queued")))
           .returning();
         if (!claimed) throw new NoChange(null);
-        changes.push({ userId, taskId, version, kind: "upsert", task: toTaskDto(claimed) });
+        changes.push({ userId, taskId, version, kind: "upsert", task: toTaskDto(claimed), at: now });
+        await this.bus.notifyInTransaction?.((q) => tx.execute(q), changes);
         return claimed;
       });
-      const at = this.now();
-      for (const c of changes) this.bus.publishChange({ ...c, at });
+      for (const c of changes) this.bus.publishChange(c);
       return row;
     } catch (err) {
       if (err instanceof NoChange) return null;

@@ -1,0 +1,140 @@
+/**
+ * The cluster on the local PostgreSQL: two web instances (runner off) and two workers.
+ * Prints task throughput, cross-instance push and cancel latency, and the time from creation to start,
+ * next to graphile-worker running the same no-op job on the same database in the same run.
+ *   npm run bench:cluster [-- --no-build]      (BENCH_DATABASE_URL, default the local test database)
+ */
+import pg from "pg";
+import { Logger, run, makeWorkerUtils } from "graphile-worker";
+import type { TaskResponse } from "../src/shared/tasks";
+import { ApiClient } from "../scripts/lib/api-client";
+import { buildApp, startAppServer } from "../scripts/lib/app-server";
+import { startWorker } from "../scripts/lib/worker-process";
+import { openEvents, until } from "../tests/helpers/sse";
+import { percentile, printResult, round } from "./lib/stats";
+
+const url = process.env.BENCH_DATABASE_URL ?? "postgres://cv_tasks:cv_tasks@127.0.0.1:5432/cv_tasks_test";
+const SYNC = "/api/background-tasks/sync";
+const env = { DATABASE_URL: url, AUTH_RATE_LIMIT: "false", TASK_CONCURRENCY: "8", TASK_PER_USER_CONCURRENCY: "8", TASK_ACTIVE_LIMIT: "1000", TASK_HISTORY_LIMIT: "1000" };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+if (!process.argv.includes("--no-build")) {
+  console.log("building…");
+  buildApp();
+}
+const db = new pg.Client({ connectionString: url });
+await db.connect();
+const [webA, webB] = await Promise.all([startAppServer({ ...env, RUNNER_ENABLED: "false" }), startAppServer({ ...env, RUNNER_ENABLED: "false" })]);
+const workers = [startWorker(env), startWorker(env)];
+await Promise.all(workers.map((w) => w.ready));
+const figures: Record<string, number> = {};
+
+try {
+  const user = await ApiClient.signUp(webA.url);
+  const onB = new ApiClient(webB.url, user.cookieHeader);
+  const userId = (await db.query("select user_id from task_clock order by version desc limit 1")).rows[0]?.user_id as string | undefined;
+
+  // Creation to start, one task at a time on an idle cluster (startedAt - createdAt, both the server's clock).
+  const starts: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const { body } = await user.post<TaskResponse>(SYNC, { type: "noop" });
+    await until(async () => (await db.query("select started_at from background_task where id = $1", [body.task.id])).rows[0]?.started_at !== null, 10_000);
+    const { rows } = await db.query("select started_at - created_at as ms from background_task where id = $1", [body.task.id]);
+    starts.push(Number(rows[0].ms));
+    await sleep(20);
+  }
+  figures.start_p50_ms = percentile(starts, 50);
+  console.log(`ours: creation -> start p50 ${round(figures.start_p50_ms)} ms, p99 ${round(percentile(starts, 99))} ms`);
+
+  // Throughput: 400 no-op tasks from 10 users, created at once, until all are completed.
+  const users = await Promise.all(Array.from({ length: 10 }, () => ApiClient.signUp(webA.url)));
+  const t0 = Date.now();
+  const created = await Promise.all(users.flatMap((u) => Array.from({ length: 40 }, () => u.post<TaskResponse>(SYNC, { type: "noop" }))));
+  const ids = created.map((r) => r.body.task.id);
+  await until(async () => (await db.query("select count(*)::int as n from background_task where id = any($1) and status = 'completed'", [ids])).rows[0].n === ids.length, 120_000);
+  figures.throughput_tasks_s = ids.length / ((Date.now() - t0) / 1000);
+  console.log(`throughput: ${ids.length} tasks in ${Date.now() - t0} ms = ${round(figures.throughput_tasks_s, 1)} tasks/s (2 workers x 8)`);
+
+  // Cross-instance push: a change committed through A, received on B's push channel.
+  const pushes = await openEvents(`${webB.url}/api/background-tasks/events`, user.cookieHeader);
+  await until(() => pushes.frames.some((f) => f.comment === "connected"));
+  const pushLatency: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const { body } = await user.post<TaskResponse>(SYNC, { type: "noop", payload: { durationMs: 60_000 } });
+    await user.delete(`${SYNC}?taskId=${body.task.id}&action=cancel`);
+    await sleep(10);
+  }
+  await sleep(500);
+  pushes.close();
+  const received = pushes.frames.filter((f) => f.event === "task");
+  for (const f of received) {
+    const at = /"at":(\d+)/.exec(f.data ?? "")?.[1];
+    const receivedAt = f.receivedAt;
+    if (at && receivedAt) pushLatency.push(receivedAt - Number(at));
+  }
+  figures.push_p50_ms = percentile(pushLatency, 50);
+  figures.push_p99_ms = percentile(pushLatency, 99);
+  console.log(`push A -> B: p50 ${round(figures.push_p50_ms)} ms, p99 ${round(figures.push_p99_ms)} ms (${pushLatency.length} events)`);
+
+  // Cross-instance cancel: cancel through B, until the worker has really stopped the work (lease released).
+  const cancels: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const { body } = await user.post<TaskResponse>(SYNC, { type: "noop", payload: { durationMs: 60_000, steps: 100 } });
+    await until(async () => (await db.query("select status from background_task where id = $1", [body.task.id])).rows[0]?.status === "running", 10_000);
+    const c0 = Date.now();
+    await onB.delete(`${SYNC}?taskId=${body.task.id}&action=cancel`);
+    await until(async () => (await db.query("select lease_owner from background_task where id = $1", [body.task.id])).rows[0]?.lease_owner === null, 5000);
+    cancels.push(Date.now() - c0);
+  }
+  figures.cancel_p50_ms = percentile(cancels, 50);
+  figures.cancel_p99_ms = percentile(cancels, 99);
+  console.log(`cancel via B, work stopped on a worker: p50 ${round(figures.cancel_p50_ms)} ms, p99 ${round(figures.cancel_p99_ms)} ms`);
+  void userId;
+} finally {
+  await Promise.all(workers.map((w) => w.stop()));
+  await webA.stop();
+  await webB.stop();
+}
+
+// graphile-worker: the same no-op job, on the same database, add_job -> start.
+const graphileStarts: number[] = [];
+let resolveStart: ((at: number) => void) | null = null;
+const runner = await run({
+  connectionString: url,
+  concurrency: 8,
+  noHandleSignals: true,
+  pollInterval: 2000,
+  logger: new Logger(() => () => {}),
+  taskList: {
+    noop: async () => {
+      resolveStart?.(Date.now());
+    },
+  },
+});
+const utils = await makeWorkerUtils({ connectionString: url });
+await sleep(500);
+for (let i = 0; i < 50; i++) {
+  const started = new Promise<number>((r) => (resolveStart = r));
+  const t0 = Date.now();
+  await utils.addJob("noop", {});
+  graphileStarts.push((await started) - t0);
+  await sleep(20);
+}
+await utils.release();
+await runner.stop();
+await db.end();
+figures.graphile_start_p50_ms = percentile(graphileStarts, 50);
+figures.start_ratio = figures.start_p50_ms! / Math.max(figures.graphile_start_p50_ms, 0.001);
+console.log(`graphile-worker: add_job -> start p50 ${round(figures.graphile_start_p50_ms)} ms, p99 ${round(percentile(graphileStarts, 99))} ms`);
+console.log(`ratio (ours / graphile-worker, creation to start): ${round(figures.start_ratio)}`);
+printResult({
+  throughput_tasks_s: figures.throughput_tasks_s!,
+  push_p50_ms: figures.push_p50_ms!,
+  push_p99_ms: figures.push_p99_ms!,
+  cancel_p50_ms: figures.cancel_p50_ms!,
+  cancel_p99_ms: figures.cancel_p99_ms!,
+  start_p50_ms: figures.start_p50_ms!,
+  graphile_start_p50_ms: figures.graphile_start_p50_ms!,
+  start_ratio: figures.start_ratio!,
+});
+process.exit(0);
