@@ -238,12 +238,12 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   );
 
   const act = useCallback(
-    async (url: string, init: RequestInit, onGone?: () => void) => {
+    async (url: string, init: RequestInit) => {
       try {
         await api(url, init);
       } catch (err) {
-        if ((err as { status?: number }).status === 404) onGone?.();
-        else setError(err instanceof Error ? err.message : String(err));
+        // Already gone (deleted on another device) is what the user wanted.
+        if ((err as { status?: number }).status !== 404) setError(err instanceof Error ? err.message : String(err));
       }
       await syncNow(); // every device changes; this one sees it at once
     },

@@ -49,12 +49,6 @@ export class TaskFeed {
     };
   }
 
-  connectionCount(): number {
-    let n = 0;
-    for (const set of this.listeners.values()) n += set.size;
-    return n;
-  }
-
   /** Tells every connection to catch up through its cursor (changes may have been missed). */
   private resyncAll() {
     const item = { event: { userId: "", taskId: "", version: 0, kind: "upsert" as const }, frame: encoder.encode("event: resync\ndata: {}\n\n") };
