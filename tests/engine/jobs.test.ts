@@ -59,6 +59,7 @@ describe("import-pdf, offline", () => {
         expect(source).toBe("imported");
         expect(taskId).toBe(task.id);
         expect(content.basics).toMatchObject({ name: person.basics.name, email: person.basics.email, phone: person.basics.phone, label: person.basics.label });
+        expect(content.basics.url).toBe(person.basics.url); // none: the e-mail must not read as a site
         expect(content.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual(person.work.map((w) => [w.position, w.name, w.startDate, w.endDate]));
         expect(content.work.map((w) => w.highlights)).toEqual(person.work.map((w) => w.highlights));
         expect(content.education.map((e) => [e.institution, e.studyType])).toEqual(person.education.map((e) => [e.institution, e.studyType]));

@@ -1,5 +1,9 @@
 /** Contact details found anywhere in a CV's text. */
 export const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const EMAILS_RE = new RegExp(EMAIL_RE.source, "g");
+
+/** The text without its e-mail addresses (so that "jane.doe@x.org" never reads as a site "jane.doe"). */
+export const withoutEmails = (text: string) => text.replace(EMAILS_RE, " ");
 
 // International formats: +49 176 313 877 34, (+82) 10-9030-1843, (555) 123-4567, +1-123-456-7890,
 // 123-456-7890, +212 6 22 90 22 21, 000-00-0000, and masked ones (+49 176 *** *** **, 131-221-87xxx).
@@ -45,10 +49,9 @@ export interface Links {
 /** Web links in the text: profiles on known networks, and the first other site as the personal URL. */
 export function findLinks(text: string): Links {
   const links: Links = { profiles: [] };
-  for (const m of text.matchAll(URL_RE)) {
+  const plain = withoutEmails(text);
+  for (const m of plain.matchAll(URL_RE)) {
     const raw = m[0].replace(/[.,;:]+$/, "");
-    const before = text.slice(Math.max(0, m.index - 1), m.index);
-    if (before === "@" || EMAIL_RE.test(text.slice(Math.max(0, m.index - 64), m.index + raw.length)) && before !== " " && before !== "") continue;
     if (/^\d/.test(raw) || !/[a-z]/i.test(raw.split(".").pop() ?? "")) continue;
     const network = NETWORKS.find(([re]) => re.test(raw));
     if (network) {

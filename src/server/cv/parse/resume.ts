@@ -3,7 +3,7 @@
  * multilingual section headings, and lexicons for what a job title, an organisation or a degree looks like.
  */
 import type { CvContent, CvEducation, CvSkill, CvWork } from "../../../shared/cv";
-import { findEmail, findLinks, findPhone, EMAIL_RE } from "./contact";
+import { findEmail, findLinks, findPhone, EMAIL_RE, withoutEmails } from "./contact";
 import { findDateRange, type DateRange } from "./dates";
 import { readingOrder, type Line, type PageText } from "./layout";
 import { titleCaseIfShouting } from "./normalize";
@@ -501,8 +501,8 @@ export function parseResume(pages: PageText[]): CvContent {
   const headline = findHeadline(lines, nameLine, bodySize);
   const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
   const email = findEmail(contactText) ?? findEmail(allText);
-  const phone = findPhone(contactText.replace(EMAIL_RE, " ")) ?? findPhone(allText.replace(EMAIL_RE, " "));
-  const links = findLinks(`${contactText}\n${allText}`.replace(EMAIL_RE, " "));
+  const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(allText));
+  const links = findLinks(`${contactText}\n${allText}`);
   const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
 
   const summary = linesOf("summary")
