@@ -10,6 +10,8 @@ describe("contact details", () => {
     expect(findEmail(text)).toBe("adaline.verhoeven@example.org");
     expect(findLinks(text).url).toBeUndefined();
     expect(findLinks(`${text}\nwww.verhoeven.dev`).url).toBe("www.verhoeven.dev");
+    expect(findLinks("Built services in Node.js and ASP.NET").url).toBeUndefined();
+    expect(findLinks("johndoe.me").url).toBe("johndoe.me");
   });
 
   it("finds profiles on known networks", () => {

@@ -41,6 +41,10 @@ const NETWORKS: [RegExp, string][] = [
   [/dribbble\.com/i, "Dribbble"],
 ];
 
+const COMMON_TLDS = new Set(
+  "com org net io dev me de fr uk co ai app eu info nl es it ch be at se no dk fi pl cz pt ie ru cn jp kr in br ca au nz us ma tn sn xyz tech site page blog edu gov online pro name".split(" "),
+);
+
 export interface Links {
   url?: string;
   profiles: { network: string; username?: string; url: string }[];
@@ -53,6 +57,9 @@ export function findLinks(text: string): Links {
   for (const m of plain.matchAll(URL_RE)) {
     const raw = m[0].replace(/[.,;:]+$/, "");
     if (/^\d/.test(raw) || !/[a-z]/i.test(raw.split(".").pop() ?? "")) continue;
+    // A bare name.tld ("Node.js", "ASP.NET") is a site only in lower case with a common top-level domain.
+    const bare = !/^(https?:\/\/|www\.)/i.test(raw) && !raw.includes("/");
+    if (bare && (raw !== raw.toLowerCase() || !COMMON_TLDS.has(raw.split(".").pop()!))) continue;
     const network = NETWORKS.find(([re]) => re.test(raw));
     if (network) {
       if (links.profiles.some((p) => p.url === raw)) continue;

@@ -502,7 +502,8 @@ export function parseResume(pages: PageText[]): CvContent {
   const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
   const email = findEmail(contactText) ?? findEmail(allText);
   const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(allText));
-  const links = findLinks(`${contactText}\n${allText}`);
+  // The personal site is in the header or the contact section; profiles may be anywhere.
+  const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
   const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
 
   const summary = linesOf("summary")
