@@ -21,6 +21,14 @@ export class AppError extends Error {
   }
 }
 
+/** "path.to.field: message" for the first problem Zod found, under an optional root ("payload"). */
+export function firstIssueMessage(error: { issues: { path: PropertyKey[]; message: string }[] }, root?: string): string {
+  const issue = error.issues[0];
+  if (!issue) return root ? `${root}: invalid input` : "invalid input";
+  const path = [...(root ? [root] : []), ...issue.path.map(String)];
+  return `${path.length ? `${path.join(".")}: ` : ""}${issue.message}`;
+}
+
 export const badRequest = (message: string, code = "bad_request") => new AppError(400, code, message);
 export const notFound = (message = "Not found.", code = "not_found") => new AppError(404, code, message);
 export const conflict = (message: string, code = "conflict", details?: Record<string, unknown>) =>

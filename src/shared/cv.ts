@@ -166,6 +166,16 @@ export const cvPatchSchema = z.object({
   content: cvContentSchema.optional(),
 });
 
+/** "Mar 2020 – Present": the printed text when there is one, else the normalised date; "" without a start. */
+export function formatDateRange(
+  item: { startDate?: string; endDate?: string; startDateText?: string; endDateText?: string },
+  present: string,
+): string {
+  const start = item.startDateText ?? item.startDate;
+  if (!start) return "";
+  return `${start} – ${item.endDateText ?? item.endDate ?? present}`;
+}
+
 export const cvIdSchema = z.uuid({ message: "the CV id must be a UUID" });
 
 export interface CvListResponse {

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import type { Cv, CvListResponse, CvResponse } from "@/shared/cv";
-import type { ApiErrorBody, BackgroundTask, TaskResponse, TaskSyncResponse } from "@/shared/tasks";
+import { isFinishedStatus, type ApiErrorBody, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
 import { ApiClient } from "../../scripts/lib/api-client";
+import { untilTaskIs } from "../helpers/api-tasks";
 import { ada, bruno } from "../fixtures/people";
 import { corruptPdf, cvPdf, encryptedPdf, manyPagesPdf } from "../helpers/pdfs";
 
@@ -10,17 +11,8 @@ const baseUrl = inject("baseUrl");
 const SYNC = "/api/background-tasks/sync";
 const IMPORT = "/api/background-tasks/import-pdf";
 const GENERATE = "/api/background-tasks/generate-cv";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(client: ApiClient, id: string, timeoutMs = 20_000): Promise<BackgroundTask> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await client.get<TaskResponse>(`${SYNC}?taskId=${id}`);
-    if (!["queued", "running"].includes(body.task.status)) return body.task;
-    if (Date.now() > deadline) throw new Error(`task ${id} did not finish: ${JSON.stringify(body.task)}`);
-    await sleep(50);
-  }
-}
+const until = (client: ApiClient, id: string) => untilTaskIs(client, id, (t) => isFinishedStatus(t.status));
 
 async function importCv(client: ApiClient, data: Uint8Array, fileName = "cv.pdf"): Promise<Cv> {
   const res = await client.upload<TaskResponse>(IMPORT, data, fileName);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ApiErrorBody, BackgroundTask, PurgeResponse, TaskResponse, TaskSyncResponse } from "@/shared/tasks";
 import { ApiClient } from "../../scripts/lib/api-client";
+import { untilTaskIs } from "../helpers/api-tasks";
 
 const SYNC = "/api/background-tasks/sync";
 const baseUrl = inject("baseUrl");
@@ -14,15 +15,7 @@ async function create(client: ApiClient, payload: object = {}, extra: object = {
   return res.body.task;
 }
 
-async function until(client: ApiClient, id: string, ok: (t: BackgroundTask) => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await client.get<TaskResponse>(`${SYNC}?taskId=${id}`);
-    if (res.status === 200 && ok(res.body.task)) return res.body.task;
-    if (Date.now() > deadline) throw new Error(`task ${id} never got there: ${JSON.stringify(res.body)}`);
-    await sleep(50);
-  }
-}
+const until = (client: ApiClient, id: string, ok: (t: BackgroundTask) => boolean) => untilTaskIs(client, id, ok, 15_000);
 
 describe("authentication", () => {
   it("answers 401 JSON on every method without a valid session", async () => {

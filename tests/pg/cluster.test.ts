@@ -5,10 +5,11 @@
 import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BackgroundTask, PurgeResponse, TaskResponse, TaskSyncResponse } from "@/shared/tasks";
+import type { PurgeResponse, TaskResponse, TaskSyncResponse } from "@/shared/tasks";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { startAppServer, type AppServer } from "../../scripts/lib/app-server";
 import { startWorker, type WorkerProcess } from "../../scripts/lib/worker-process";
+import { untilTaskIs } from "../helpers/api-tasks";
 import { openEvents, until } from "../helpers/sse";
 
 const SYNC = "/api/background-tasks/sync";
@@ -35,11 +36,6 @@ async function worker(): Promise<WorkerProcess> {
 }
 
 const get = async (client: ApiClient, id: string) => (await client.get<TaskResponse>(`${SYNC}?taskId=${id}`)).body.task;
-async function untilTask(client: ApiClient, id: string, ok: (t: BackgroundTask) => boolean, ms = 20_000) {
-  let last: BackgroundTask | undefined;
-  await until(async () => ok((last = await get(client, id))), ms, `task ${id}: ${JSON.stringify(last)}`);
-  return last!;
-}
 const childRunning = (taskId: string) => {
   try {
     return execFileSync("pgrep", ["-f", `cv-tasks-noop-${taskId}`], { encoding: "utf8" }).trim().length > 0;
@@ -86,7 +82,7 @@ describe("several web instances and workers on PostgreSQL", () => {
     const alice = await ApiClient.signUp(webA.url);
     const onB = new ApiClient(webB.url, alice.cookieHeader);
     const { body } = await alice.post<TaskResponse>(SYNC, { type: "noop", payload: { durationMs: 60_000, inChildProcess: true } });
-    await untilTask(onB, body.task.id, (t) => t.status === "running");
+    await untilTaskIs(onB, body.task.id, (t) => t.status === "running");
     await until(() => childRunning(body.task.id), 10_000, "the task's child process");
     const t0 = Date.now();
     const res = await onB.delete<TaskResponse>(`${SYNC}?taskId=${body.task.id}&action=cancel`);
@@ -100,12 +96,12 @@ describe("several web instances and workers on PostgreSQL", () => {
   it("3. kill -9 of the worker mid-task: a second worker re-runs it after the lease expires; it completes once", async () => {
     const alice = await ApiClient.signUp(webA.url);
     const { body } = await alice.post<TaskResponse>(SYNC, { type: "noop", payload: { durationMs: 2500, steps: 5 } });
-    await untilTask(alice, body.task.id, (t) => t.status === "running");
+    await untilTaskIs(alice, body.task.id, (t) => t.status === "running");
     const first = workers[0]!;
     first.process.kill("SIGKILL");
     await new Promise((r) => first.process.once("exit", r));
     await worker();
-    const done = await untilTask(alice, body.task.id, (t) => t.status === "completed", 30_000);
+    const done = await untilTaskIs(alice, body.task.id, (t) => t.status === "completed", 30_000);
     expect(done.attempts).toBe(2);
     expect(done.result).toEqual({ waitedMs: 2500, attempt: 2 });
     const { rows } = await db.query("select count(*)::int as n from background_task where status = 'running'");
@@ -116,10 +112,10 @@ describe("several web instances and workers on PostgreSQL", () => {
     const alice = await ApiClient.signUp(webA.url);
     const frozen = workers.find((w) => w.process.exitCode === null && w.process.signalCode === null)!;
     const { body } = await alice.post<TaskResponse>(SYNC, { type: "noop", payload: { durationMs: 3000, steps: 6 } });
-    await untilTask(alice, body.task.id, (t) => t.status === "running" && t.progress > 0);
+    await untilTaskIs(alice, body.task.id, (t) => t.status === "running" && t.progress > 0);
     frozen.process.kill("SIGSTOP");
     await worker(); // takes the task over once the lease has expired
-    const done = await untilTask(alice, body.task.id, (t) => t.status === "completed", 30_000);
+    const done = await untilTaskIs(alice, body.task.id, (t) => t.status === "completed", 30_000);
     expect(done.result).toEqual({ waitedMs: 3000, attempt: 2 });
     frozen.process.kill("SIGCONT");
     // The resumed worker's progress, completion and lease writes all carry its old attempt: all refused.
@@ -157,7 +153,7 @@ describe("several web instances and workers on PostgreSQL", () => {
     const onB = new ApiClient(webB.url, alice.cookieHeader);
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await alice.post<TaskResponse>(SYNC, { type: "noop" })).body.task.id);
-    for (const id of ids) await untilTask(alice, id, (t) => t.status === "completed");
+    for (const id of ids) await untilTaskIs(alice, id, (t) => t.status === "completed");
     const before = (await onB.get<TaskSyncResponse>(SYNC)).body;
     const pushes = await openEvents(`${webB.url}/api/background-tasks/events`, alice.cookieHeader);
     await until(() => pushes.frames.some((f) => f.comment === "connected"));

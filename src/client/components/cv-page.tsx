@@ -5,15 +5,9 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "@/client/api";
 import { useI18n } from "@/client/i18n";
-import type { Cv, CvContent, CvResponse } from "@/shared/cv";
+import { formatDateRange, type Cv, type CvContent, type CvResponse } from "@/shared/cv";
 
 type T = ReturnType<typeof useI18n>["t"];
-
-function range(item: { startDate?: string; endDate?: string; startDateText?: string; endDateText?: string }, t: T) {
-  const start = item.startDateText ?? item.startDate;
-  if (!start) return "";
-  return `${start} – ${item.endDateText ?? item.endDate ?? t("cv.present")}`;
-}
 
 /** The CV, rendered. */
 function CvView({ content, t }: { content: CvContent; t: T }) {
@@ -38,7 +32,7 @@ function CvView({ content, t }: { content: CvContent; t: T }) {
             <div key={i} className="cv__entry">
               <div className="cv__row">
                 <strong>{[w.position, w.name].filter(Boolean).join(" — ")}</strong>
-                <span className="muted">{range(w, t)}</span>
+                <span className="muted">{formatDateRange(w, t("cv.present"))}</span>
               </div>
               {w.location && <div className="muted small">{w.location}</div>}
               {w.summary && <p>{w.summary}</p>}
@@ -60,7 +54,7 @@ function CvView({ content, t }: { content: CvContent; t: T }) {
             <div key={i} className="cv__entry">
               <div className="cv__row">
                 <strong>{e.institution}</strong>
-                <span className="muted">{range(e, t)}</span>
+                <span className="muted">{formatDateRange(e, t("cv.present"))}</span>
               </div>
               {e.studyType && <div>{e.studyType}</div>}
             </div>

@@ -7,9 +7,9 @@
  * - an immediate sync after cancel, delete and purge, on reconnect, and when the tab becomes visible.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api, deviceId } from "@/client/api";
+import { api, ApiError, deviceId } from "@/client/api";
 import type { JobOffer } from "@/shared/cv";
-import { DEVICE_ID_HEADER, isActiveStatus, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
+import { isActiveStatus, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
 import { applyChange, applySync, markGhosts, optimisticTask, type LocalTask, type TaskMap } from "./merge";
 import { onceAcrossTabs, PushChannel, type PushMessage } from "./push";
 
@@ -174,24 +174,23 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   /** Sends a creation; its optimistic tasks stay pending (then ghosts) if it never gets through. */
   const send = useCallback(
     async (url: string, init: { method: string; body?: BodyInit }, ids: string[]) => {
+      let body: { task?: BackgroundTask; tasks?: BackgroundTask[] };
       try {
-        const res = await fetch(url, { ...init, headers: { [DEVICE_ID_HEADER]: deviceId(), ...(typeof init.body === "string" ? { "Content-Type": "application/json" } : {}) } });
-        const body = (await res.json().catch(() => null)) as { task?: BackgroundTask; tasks?: BackgroundTask[]; error?: { message: string } } | null;
-        if (!res.ok) {
-          const message = body?.error?.message ?? `The server answered ${res.status}.`;
-          const next = new Map(tasksRef.current);
-          for (const id of ids) {
-            const task = next.get(id);
-            if (task) next.set(id, { ...task, pending: false, ghost: true, status: "failed", error: { code: "rejected", message } });
-          }
-          commit(next);
-          setError(message);
-          return;
-        }
-        confirm(body?.tasks ?? (body?.task ? [body.task] : []));
-      } catch {
+        body = await api(url, init);
+      } catch (err) {
         // Network down: the tasks stay pending and become ghosts with a retry.
+        if (!(err instanceof ApiError)) return;
+        // Refused by the server: failed at once, with its reason.
+        const next = new Map(tasksRef.current);
+        for (const id of ids) {
+          const task = next.get(id);
+          if (task) next.set(id, { ...task, pending: false, ghost: true, status: "failed", error: { code: "rejected", message: err.message } });
+        }
+        commit(next);
+        setError(err.message);
+        return;
       }
+      confirm(body.tasks ?? (body.task ? [body.task] : []));
     },
     [commit, confirm],
   );

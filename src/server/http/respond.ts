@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, badRequest } from "../errors";
+import { AppError, badRequest, firstIssueMessage } from "../errors";
 import { DEVICE_ID_HEADER, deviceIdSchema, type ApiErrorBody } from "../../shared/tasks";
 
 export function json(body: unknown, status = 200): Response {
@@ -19,9 +19,7 @@ export function errorResponse(err: unknown): Response {
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-  throw badRequest(`${where}${issue?.message ?? "invalid input"}`);
+  throw badRequest(firstIssueMessage(parsed.error));
 }
 
 export async function readJson(request: Request, { optional = false } = {}): Promise<unknown> {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { badRequest } from "../errors";
+import { badRequest, firstIssueMessage } from "../errors";
 import type { CreateTaskInput } from "../../shared/tasks";
 import type { InputFile, NewTask, TaskStore } from "./store";
 import type { TaskTypes } from "./types";
@@ -34,11 +34,7 @@ function toNewTask(types: TaskTypes, input: CreateTaskInput, inputFile?: InputFi
     throw badRequest(`Unknown task type "${input.type}". Known types: ${types.names().join(", ")}.`, "unknown_task_type");
   }
   const payload = definition.payloadSchema.safeParse(input.payload ?? {});
-  if (!payload.success) {
-    const issue = payload.error.issues[0];
-    const where = issue?.path.length ? `payload.${issue.path.join(".")}: ` : "payload: ";
-    throw badRequest(`${where}${issue?.message ?? "invalid"}`, "invalid_payload");
-  }
+  if (!payload.success) throw badRequest(firstIssueMessage(payload.error, "payload"), "invalid_payload");
   return {
     id: input.id ?? randomUUID(),
     type: input.type,

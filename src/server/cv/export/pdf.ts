@@ -4,7 +4,7 @@
  * are replaced by "?" rather than drawn as garbage.
  */
 import PDFDocument from "pdfkit";
-import type { CvContent } from "../../../shared/cv";
+import { formatDateRange, type CvContent } from "../../../shared/cv";
 
 export type PdfLayout = "one-column" | "two-column";
 
@@ -22,12 +22,7 @@ function printable(s: string | undefined): string {
     .replace(/[^\u0009\u000A\u0020-\u007E\u00A0-\u00FF\u2013\u2014\u2022\u2026\u20AC]/g, "?");
 }
 
-function dateRange(item: { startDate?: string; endDate?: string; startDateText?: string; endDateText?: string }): string {
-  const start = item.startDateText ?? item.startDate;
-  if (!start) return "";
-  const end = item.endDateText ?? item.endDate ?? "Present";
-  return `${start} – ${end}`;
-}
+const dateRange = (item: Parameters<typeof formatDateRange>[0]) => formatDateRange(item, "Present");
 
 /** Renders the CV to PDF bytes. */
 export function renderCvPdf(cv: CvContent, layout: PdfLayout = "one-column"): Promise<Buffer> {

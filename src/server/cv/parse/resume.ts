@@ -52,6 +52,13 @@ const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
 const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,.;:|•·–—-]+|[\s,;:|•·–—-]+$/g, "").trim();
 const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
 
+/** A date or a place set apart on the right of a line: the mark of an entry's header. */
+const hasSideCell = (line: Line) => {
+  if (line.cells.length < 2) return false;
+  const last = clean(line.cells[line.cells.length - 1]!.text);
+  return findDateRange(last) !== null || LOCATION_RE.test(last);
+};
+
 /**
  * A highlight bullet. A short bulleted line that keeps a separate date or place cell on its right is an
  * entry header instead ("• Google      Mountain View, CA").
@@ -60,8 +67,7 @@ const isBullet = (line: Line, entry: RawEntry | null) => {
   if (!BULLET_RE.test(line.text) || /^\s*[-–—]\s*\d/.test(line.text)) return false;
   // Right under a header still waiting for its date, a bullet is the first highlight, its date beside it.
   if (entry && entry.heads.length > 0 && entry.body.length === 0 && !entry.date) return true;
-  const last = line.cells[line.cells.length - 1]!;
-  const sideCell = line.cells.length >= 2 && !BULLET_RE.test(last.text) && (findDateRange(last.text) !== null || LOCATION_RE.test(clean(last.text)));
+  const sideCell = hasSideCell(line) && !BULLET_RE.test(line.cells[line.cells.length - 1]!.text);
   const mainWords = wordCount(line.cells.slice(0, -1).map((c) => stripBullet(c.text)).join(" "));
   return !sideCell || mainWords > 8;
 };
@@ -258,12 +264,6 @@ function segmentEntries(lines: Line[]): RawEntry[] {
 
 const entryComplete = (e: RawEntry) => e.heads.length >= 3 || (e.date !== undefined && e.heads.length >= 2);
 
-/** A date or a place set apart on the right of a line: the mark of an entry's header. */
-const hasSideCell = (line: Line) => {
-  if (line.cells.length < 2) return false;
-  const last = clean(line.cells[line.cells.length - 1]!.text);
-  return findDateRange(last) !== null || LOCATION_RE.test(last);
-};
 
 /** Joins a wrapped line to the text before it, undoing a hyphenation break ("Me-" + "teor"). */
 function joinWrapped(before: string, after: string): string {
