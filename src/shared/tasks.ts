@@ -17,6 +17,11 @@ export interface TaskError {
   code: string;
 }
 
+/**
+ * A task as every API answer and push frame shows it: what a device renders, never the task's input
+ * (`payload`: a job offer can be 50 KB), which only the worker reads. `result` is the job's small summary
+ * (e.g. `{cvId, score, engine}`); the CV itself is fetched from /api/cvs.
+ */
 export interface BackgroundTask {
   id: string;
   type: string;
@@ -24,7 +29,6 @@ export interface BackgroundTask {
   status: TaskStatus;
   progress: number;
   stage: string | null;
-  payload: unknown;
   result: unknown;
   error: TaskError | null;
   /** The last device that acted on the task. */

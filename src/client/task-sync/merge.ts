@@ -56,7 +56,6 @@ export function optimisticTask(id: string, type: string, title: string, deviceId
     status: "queued",
     progress: 0,
     stage: null,
-    payload: {},
     result: null,
     error: null,
     deviceId,

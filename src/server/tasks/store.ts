@@ -54,7 +54,7 @@ export function toTaskDto(row: BackgroundTaskRow): BackgroundTask {
     status: row.status,
     progress: row.progress,
     stage: row.stage,
-    payload: row.payload,
+    // No payload: it is the worker's input, never shown (see BackgroundTask).
     result: row.result ?? null,
     error: row.errorMessage ? { message: row.errorMessage, code: row.errorCode ?? "error" } : null,
     deviceId: row.deviceId,
