@@ -6,6 +6,8 @@ import { llmFromConfig, type LlmClient } from "./llm/client";
 import { sql } from "drizzle-orm";
 import { InProcessEventBus, type TaskEventBus } from "./tasks/events";
 import { PostgresEventBus } from "./tasks/pg-bus";
+import { liveSessionIds } from "./auth/sessions";
+import { PushStreams } from "./tasks/event-stream";
 import { TaskFeed } from "./tasks/feed";
 import { TaskProcessRegistry } from "./tasks/registry";
 import { TaskRunner } from "./tasks/runner";
@@ -20,6 +22,8 @@ export interface App {
   store: TaskStore;
   /** Task changes fanned out to push connections. */
   feed: TaskFeed;
+  /** The open push streams and their bounds. */
+  push: PushStreams;
   types: TaskTypes;
   /** Null when no LLM is configured: the jobs run offline. */
   llm: LlmClient | null;
@@ -66,18 +70,22 @@ export async function createApp(config: AppConfig): Promise<App> {
     rateLimit: config.authRateLimit,
   });
   await runner?.start();
+  const feed = new TaskFeed(bus, store);
+  const push = new PushStreams({ feed, store, limits: config.push, liveSessions: (ids) => liveSessionIds(database.db, ids) });
   return {
     config,
     database,
     bus,
     store,
-    feed: new TaskFeed(bus, store),
+    feed,
+    push,
     types,
     llm,
     registry,
     runner,
     auth,
     async close(graceMs = 0) {
+      push.stop();
       await runner?.stop(graceMs);
       if (bus instanceof PostgresEventBus) await bus.stop();
       await database.close();

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -36,7 +37,27 @@ const envSchema = z.object({
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_TIMEOUT_MS: intFrom(120_000, 1000, 30 * 60 * 1000),
   TASK_TOMBSTONE_TTL_MS: intFrom(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
+  PUSH_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  PUSH_MAX_STREAMS_PER_USER: intFrom(6, 1, 1000),
+  PUSH_MAX_BUFFER_BYTES: intFrom(256 * 1024, 4096, 64 * 1024 * 1024),
+  PUSH_STREAM_LIFETIME_MS: intFrom(5 * 60 * 1000, 1000, 24 * 60 * 60 * 1000),
+  PUSH_HEARTBEAT_MS: intFrom(15_000, 500, 600_000),
+  PUSH_SESSION_CHECK_MS: intFrom(2000, 100, 600_000),
 });
+
+/**
+ * Open file descriptors this process may hold (the soft RLIMIT_NOFILE, from /proc on Linux), or null
+ * where it cannot be read.
+ */
+function openFileLimit(): number | null {
+  try {
+    const line = fs.readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    return Number.isFinite(soft) && soft > 0 ? soft : null;
+  } catch {
+    return null;
+  }
+}
 
 export type AppConfig = ReturnType<typeof loadConfig>;
 
@@ -78,7 +99,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownGraceMs: e.TASK_SHUTDOWN_GRACE_MS,
       tombstoneTtlMs: e.TASK_TOMBSTONE_TTL_MS,
     },
+    push: {
+      /**
+       * Push streams this process keeps open, over every user (more: 503 with Retry-After). Default: half
+       * the open-file limit, at most 5,000, so the streams can never starve sign-in and the API of sockets.
+       */
+      maxStreams: e.PUSH_MAX_STREAMS ?? Math.max(16, Math.min(5000, Math.floor((openFileLimit() ?? 10_000) / 2))),
+      /** Per user; opening one more closes that user's oldest. */
+      maxStreamsPerUser: e.PUSH_MAX_STREAMS_PER_USER,
+      /** Unsent bytes a stream may hold for a slow client before it is dropped (it resumes from its cursor). */
+      maxBufferBytes: e.PUSH_MAX_BUFFER_BYTES,
+      /** A stream ends after this long (plus up to half of it, at random) and the client reconnects. */
+      lifetimeMs: e.PUSH_STREAM_LIFETIME_MS,
+      heartbeatMs: e.PUSH_HEARTBEAT_MS,
+      /** How often the sessions of open streams are checked: a signed-out session stops receiving within it. */
+      sessionCheckMs: e.PUSH_SESSION_CHECK_MS,
+    },
   };
 }
 
 export type TaskLimits = AppConfig["tasks"];
+export type PushLimits = AppConfig["push"];
