@@ -28,7 +28,7 @@ function cvIdOf(task: LocalTask): string | null {
 /** The task center: a panel reachable from every page, with active tasks and the history. */
 export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }) {
   const { t } = useI18n();
-  const { tasks, cancel, remove, purge, retry, deviceId, connected } = useTaskSync();
+  const { tasks, cancel, remove, purge, retry, canRetry, deviceId, connected } = useTaskSync();
   const active = tasks.filter((task) => isActiveStatus(task.status) && !task.ghost);
   const history = tasks.filter((task) => !isActiveStatus(task.status) || task.ghost);
   const now = useNow(open && active.length > 0);
@@ -106,7 +106,7 @@ export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }
                   ) : (
                     <span className="task__title">{task.title}</span>
                   )}
-                  {task.ghost && task.retry && (
+                  {canRetry(task) && (
                     <button type="button" onClick={() => void retry(task.id)}>
                       {t("tasks.retry")}
                     </button>

@@ -10,7 +10,18 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { api, ApiError, deviceId } from "@/client/api";
 import type { JobOffer } from "@/shared/cv";
 import { isActiveStatus, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
-import { applyChange, applySync, markGhosts, optimisticTask, type LocalTask, type TaskMap } from "./merge";
+import {
+  applyChange,
+  applySync,
+  forgetDeletion,
+  markGhosts,
+  optimisticTask,
+  rememberDeleted,
+  rememberDeletion,
+  type DeletedIds,
+  type LocalTask,
+  type TaskMap,
+} from "./merge";
 import { onceAcrossTabs, PushChannel, type PushMessage } from "./push";
 
 export const POLL_MS = 3000;
@@ -37,6 +48,8 @@ interface TaskSyncValue {
   remove(taskId: string): Promise<void>;
   purge(): Promise<void>;
   retry(taskId: string): Promise<void>;
+  /** Whether Retry can start this task again here (a ghost, or a failed import whose file this page still holds). */
+  canRetry(task: LocalTask): boolean;
   syncNow(): Promise<void>;
   error: string | null;
 }
@@ -54,6 +67,13 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   // localStorage exists only in the browser; the id is shown only after mount.
   const [device] = useState(() => (typeof window === "undefined" ? "" : deviceId()));
   const tasksRef = useRef<TaskMap>(tasks);
+  /** Ids deleted since the last full list: a stale copy arriving late must not bring them back. */
+  const deletedRef = useRef<DeletedIds>(new Map());
+  /**
+   * The files of imports started in this page, kept while the page lives so that a failed import can be
+   * sent again (other devices, and this one after a reload, have no file: no Retry there).
+   */
+  const filesRef = useRef(new Map<string, File>());
   const cursor = useRef<string | null>(null);
   const syncing = useRef<Promise<void> | null>(null);
   const syncAgain = useRef(false);
@@ -78,7 +98,11 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       }
     }
     const statuses = new Map<string, string>();
-    for (const task of next.values()) statuses.set(task.id, task.status);
+    for (const task of next.values()) {
+      statuses.set(task.id, task.status);
+      // A kept file is for a retry: not needed once its import has completed or was cancelled.
+      if (task.status === "completed" || task.status === "cancelled") filesRef.current.delete(task.id);
+    }
     seen.current = statuses;
     tasksRef.current = next;
     setTasks(next);
@@ -95,7 +119,8 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         try {
           const res = await api<TaskSyncResponse>(`/api/background-tasks/sync${cursor.current ? `?since=${cursor.current}` : ""}`);
           cursor.current = res.cursor;
-          if (res.full || res.tasks.length || res.deleted.length) commit(applySync(tasksRef.current, res));
+          if (res.full || res.tasks.length || res.deleted.length) commit(applySync(tasksRef.current, res, deletedRef.current));
+          deletedRef.current = rememberDeleted(deletedRef.current, res);
           setError(null);
         } catch (err) {
           setError(err instanceof Error ? err.message : String(err));
@@ -140,9 +165,11 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       } else if (m.type === "resync") {
         void syncNow(); // the server may have missed notifications: catch up through the cursor
       } else if (m.type === "sync") {
-        commit(applySync(tasksRef.current, m.delta));
+        commit(applySync(tasksRef.current, m.delta, deletedRef.current));
+        deletedRef.current = rememberDeleted(deletedRef.current, m.delta);
       } else {
-        commit(applyChange(tasksRef.current, m));
+        commit(applyChange(tasksRef.current, m, deletedRef.current));
+        if (m.kind === "delete") deletedRef.current = rememberDeletion(deletedRef.current, m.taskId, m.version);
         // Never let the cursor pass a change we have not merged: only the poll moves it.
       }
     });
@@ -165,26 +192,41 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   const confirm = useCallback(
     (confirmed: BackgroundTask[]) => {
       const next = new Map(tasksRef.current);
-      for (const task of confirmed) next.set(task.id, { ...task, pending: false, ghost: false });
+      // The creation's answer may be older than what the push or the poll brought meanwhile.
+      for (const task of confirmed) {
+        const known = next.get(task.id);
+        next.set(task.id, known && !known.pending && !known.ghost && known.version > task.version ? known : { ...task, pending: false, inFlight: false, ghost: false });
+      }
       commit(next);
     },
     [commit],
   );
 
-  /** Sends a creation; its optimistic tasks stay pending (then ghosts) if it never gets through. */
+  /**
+   * Sends a creation. Its optimistic tasks stay pending while the request is in flight, however long an
+   * upload takes; if it never gets through they become ghosts with a retry.
+   */
   const send = useCallback(
     async (url: string, init: { method: string; body?: BodyInit }, ids: string[]) => {
       let body: { task?: BackgroundTask; tasks?: BackgroundTask[] };
       try {
         body = await api(url, init);
       } catch (err) {
-        // Network down: the tasks stay pending and become ghosts with a retry.
-        if (!(err instanceof ApiError)) return;
+        if (!(err instanceof ApiError)) {
+          // Network down: the tasks stay pending (the server may yet show them) and become ghosts with a retry.
+          const next = new Map(tasksRef.current);
+          for (const id of ids) {
+            const task = next.get(id);
+            if (task?.pending) next.set(id, { ...task, inFlight: false });
+          }
+          commit(next);
+          return;
+        }
         // Refused by the server: failed at once, with its reason.
         const next = new Map(tasksRef.current);
         for (const id of ids) {
           const task = next.get(id);
-          if (task) next.set(id, { ...task, pending: false, ghost: true, status: "failed", error: { code: "rejected", message: err.message } });
+          if (task) next.set(id, { ...task, pending: false, inFlight: false, ghost: true, status: "failed", error: { code: "rejected", message: err.message } });
         }
         commit(next);
         setError(err.message);
@@ -195,16 +237,25 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     [commit, confirm],
   );
 
-  const startImport = useCallback(
-    async (file: File) => {
-      const id = crypto.randomUUID();
-      addOptimistic(optimisticTask(id, "import-pdf", `Import ${file.name}`, deviceId(), undefined));
+  /** Uploads `file` under `id` (the same id again is idempotent on the server). */
+  const upload = useCallback(
+    async (file: File, id: string) => {
+      filesRef.current.set(id, file);
       const form = new FormData();
       form.set("file", file);
       form.set("id", id);
       await send("/api/background-tasks/import-pdf", { method: "POST", body: form }, [id]);
     },
-    [addOptimistic, send],
+    [send],
+  );
+
+  const startImport = useCallback(
+    async (file: File) => {
+      const id = crypto.randomUUID();
+      addOptimistic(optimisticTask(id, "import-pdf", `Import ${file.name}`, deviceId(), undefined));
+      await upload(file, id);
+    },
+    [addOptimistic, upload],
   );
 
   const startGenerate = useCallback(
@@ -224,35 +275,65 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     [addOptimistic, send],
   );
 
+  const canRetry = useCallback(
+    (task: LocalTask) =>
+      (task.ghost === true && (task.retry !== undefined || filesRef.current.has(task.id))) ||
+      (task.type === "import-pdf" && task.status === "failed" && filesRef.current.has(task.id)),
+    [],
+  );
+
+  /**
+   * Starts a task again. A ghost is sent again under its own id (idempotent: harmless if the first send
+   * did arrive). A failed import is uploaded again from the file this page kept, as a new task; the failed
+   * one stays in the history.
+   */
   const retry = useCallback(
     async (taskId: string) => {
       const task = tasksRef.current.get(taskId);
-      if (!task?.ghost || !task.retry) return;
-      const next = new Map(tasksRef.current);
-      next.set(taskId, { ...task, ghost: false, pending: true, status: "queued", error: null, createdAt: Date.now() });
-      commit(next);
-      await send(task.retry.url, task.retry.init, [taskId]);
+      if (!task || !canRetry(task)) return;
+      const file = filesRef.current.get(taskId);
+      if (task.ghost) {
+        const next = new Map(tasksRef.current);
+        next.set(taskId, { ...task, ghost: false, pending: true, inFlight: true, status: "queued", error: null, createdAt: Date.now() });
+        commit(next);
+        if (file) await upload(file, taskId);
+        else if (task.retry) await send(task.retry.url, task.retry.init, [taskId]);
+        return;
+      }
+      if (!file) return;
+      const id = crypto.randomUUID();
+      addOptimistic(optimisticTask(id, "import-pdf", task.title, deviceId(), undefined));
+      await upload(file, id);
     },
-    [commit, send],
+    [addOptimistic, canRetry, commit, send, upload],
   );
 
+  /** Sends a deletion of `ids` (already hidden here); if the server refuses it, they show again. */
   const act = useCallback(
-    async (url: string, init: RequestInit) => {
+    async (url: string, init: RequestInit, ids: string[]) => {
       try {
         await api(url, init);
       } catch (err) {
         // Already gone (deleted on another device) is what the user wanted.
-        if ((err as { status?: number }).status !== 404) setError(err instanceof Error ? err.message : String(err));
+        if ((err as { status?: number }).status !== 404) {
+          setError(err instanceof Error ? err.message : String(err));
+          for (const id of ids) deletedRef.current = forgetDeletion(deletedRef.current, id);
+        }
       }
       await syncNow(); // every device changes; this one sees it at once
     },
     [syncNow],
   );
 
+  /** Hides tasks deleted here at once, and keeps them hidden from stale copies until the server confirms. */
   const dropLocal = useCallback(
-    (taskId: string) => {
+    (ids: string[]) => {
       const next = new Map(tasksRef.current);
-      next.delete(taskId);
+      for (const id of ids) {
+        next.delete(id);
+        filesRef.current.delete(id);
+        deletedRef.current = rememberDeletion(deletedRef.current, id);
+      }
       commit(next);
     },
     [commit],
@@ -264,7 +345,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         setError(err.message);
         return null;
       });
-      if (res) commit(applyChange(tasksRef.current, { taskId, kind: "upsert", task: res.task }));
+      if (res) commit(applyChange(tasksRef.current, { taskId, kind: "upsert", task: res.task }, deletedRef.current));
       await syncNow();
     },
     [commit, syncNow],
@@ -272,18 +353,26 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
 
   const remove = useCallback(
     async (taskId: string) => {
-      if (tasksRef.current.get(taskId)?.ghost) return dropLocal(taskId);
-      dropLocal(taskId);
-      await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" });
+      if (tasksRef.current.get(taskId)?.ghost) {
+        // Never on the server (as far as we know): nothing to send, nothing to remember.
+        const next = new Map(tasksRef.current);
+        next.delete(taskId);
+        filesRef.current.delete(taskId);
+        return commit(next);
+      }
+      dropLocal([taskId]);
+      await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" }, [taskId]);
     },
-    [act, dropLocal],
+    [act, commit, dropLocal],
   );
 
   const purge = useCallback(async () => {
-    const next = new Map([...tasksRef.current].filter(([, task]) => isActiveStatus(task.status) || task.pending));
-    commit(next);
-    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" });
-  }, [act, commit]);
+    const ghosts = [...tasksRef.current.values()].filter((task) => task.ghost);
+    if (ghosts.length) commit(new Map([...tasksRef.current].filter(([, task]) => !task.ghost)));
+    const finished = [...tasksRef.current.values()].filter((task) => !isActiveStatus(task.status) && !task.pending).map((task) => task.id);
+    dropLocal(finished);
+    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" }, finished);
+  }, [act, commit, dropLocal]);
 
   const dismissToast = useCallback((id: string) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
 
@@ -303,10 +392,11 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       remove,
       purge,
       retry,
+      canRetry,
       syncNow,
       error,
     };
-  }, [tasks, connected, cvRevision, device, toasts, dismissToast, startImport, startGenerate, cancel, remove, purge, retry, syncNow, error]);
+  }, [tasks, connected, cvRevision, device, toasts, dismissToast, startImport, startGenerate, cancel, remove, purge, retry, canRetry, syncNow, error]);
 
   return <TaskSyncContext.Provider value={value}>{children}</TaskSyncContext.Provider>;
 }
