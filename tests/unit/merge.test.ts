@@ -101,7 +101,7 @@ describe("client merge", () => {
     expect(applySync(dropped, { full: true, tasks: [task("a", "completed", 5)], deleted: [] }, hidden).has("a")).toBe(false);
     expect(applyChange(dropped, { taskId: "a", kind: "upsert", task: task("a", "completed", 6) }, hidden).has("a")).toBe(false);
     // The server's delta then gives the deletion its version; a newer copy (the id used again) shows.
-    const confirmed = rememberDeleted(hidden, { cursor: "7", full: false, tasks: [], deleted: ["a"] });
+    const confirmed = rememberDeleted(hidden, { cursor: "7", full: false, deleted: ["a"] });
     expect(confirmed.get("a")).toBe(7);
     expect(applyChange(dropped, { taskId: "a", kind: "upsert", task: task("a", "queued", 8) }, confirmed).has("a")).toBe(true);
     // Refused: shown again by the next sync.
