@@ -1,6 +1,9 @@
 /** Multi-device and multi-tab scenarios on the offline app (started by the global setup). */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
 import type { CvListResponse } from "@/shared/cv";
 import type { TaskResponse } from "@/shared/tasks";
 import { device, launch, shot, signIn, signUp } from "./browser";
@@ -112,6 +115,56 @@ describe("multi-device", () => {
     await apiFromPage(other, `${SYNC}?taskId=${created.task.id}&action=cancel`, { method: "DELETE" });
     await context.close();
     await other.context().close();
+  });
+
+  it("4c. every tab knows the push connection state: a follower tab shows Live while the leader is connected", async () => {
+    const context = await device(browser, baseUrl);
+    const pill = (p: Page) => p.getByTestId("task-center").locator(".pill");
+    const leader = await context.newPage();
+    await signUp(leader, uniqueEmail("follower"));
+    await openTasks(leader);
+    await expect.poll(() => pill(leader).innerText(), { timeout: 10_000 }).toBe("Live");
+
+    // A tab opened after the leader connected never sees the connection open: it must ask.
+    const follower = await context.newPage();
+    await follower.goto("/");
+    await openTasks(follower);
+    await expect.poll(() => pill(follower).innerText(), { timeout: 5000 }).toBe("Live");
+    await shot(follower, "4c-follower-live");
+
+    // The leader goes: the follower takes over the stream and is still Live.
+    await leader.close();
+    await expect.poll(() => pill(follower).innerText(), { timeout: 10_000 }).toBe("Live");
+    await context.close();
+  });
+
+  it("4d. a failed import can be retried on the device that uploaded it (the file is kept in the page); other devices offer no retry", async () => {
+    const email = uniqueEmail("retry");
+    const desktop = await (await device(browser, baseUrl)).newPage();
+    await signUp(desktop, email);
+    const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cv-e2e-")), "broken.pdf");
+    fs.writeFileSync(broken, "%PDF-1.7\nnot really a pdf\n%%EOF\n");
+    await desktop.getByTestId("import-input").setInputFiles(broken);
+    await openTasks(desktop);
+    const failed = taskItem(desktop, "failed");
+    await failed.first().waitFor({ timeout: 30_000 });
+    const failedId = await failed.first().getAttribute("data-task-id");
+
+    const phone = await (await device(browser, baseUrl, "phone")).newPage();
+    await signIn(phone, email);
+    await openTasks(phone);
+    await phone.locator(`li[data-task-id="${failedId}"]`).waitFor();
+    expect(await phone.locator(`li[data-task-id="${failedId}"]`).getByRole("button", { name: "Retry" }).count()).toBe(0);
+
+    await failed.first().getByRole("button", { name: "Retry" }).click();
+    // A new task uploads the same file again (it fails again: the file is broken), under a new id.
+    await expect.poll(() => taskItem(desktop, "failed").count(), { timeout: 30_000 }).toBe(2);
+    const ids = await taskItem(desktop, "failed").evaluateAll((items) => items.map((i) => i.getAttribute("data-task-id")));
+    expect(new Set(ids).size).toBe(2);
+    expect(await desktop.locator("[data-testid=history-tasks] li").filter({ hasText: "Import broken.pdf" }).count()).toBe(2);
+    await shot(desktop, "4d-import-retried");
+    await desktop.context().close();
+    await phone.context().close();
   });
 
   it("5. another user's session shows none of it", async () => {

@@ -103,8 +103,9 @@ export class PushStreams {
    */
   open(req: PushStreamRequest): ReadableStream<Uint8Array> | null {
     const { limits } = this.deps;
-    const mine = this.byUser.get(req.userId);
-    while (mine && mine.length >= limits.maxStreamsPerUser) mine[0]!.end("replaced");
+    for (let mine = this.byUser.get(req.userId); mine && mine.length >= limits.maxStreamsPerUser; mine = this.byUser.get(req.userId)) {
+      mine[0]!.end("replaced");
+    }
     if (this.all.size >= limits.maxStreams) {
       this.refused++;
       return null;
@@ -166,7 +167,7 @@ export class PushStreams {
       },
     };
     this.all.add(conn);
-    this.byUser.set(req.userId, [...(mine ?? []), conn]);
+    this.byUser.set(req.userId, [...(this.byUser.get(req.userId) ?? []), conn]);
     this.startTimer();
     if (req.signal.aborted) {
       conn.end("client");
