@@ -66,8 +66,9 @@ export class PushStreams {
   private lastSessionCheck = 0;
   private readonly now: () => number;
   private readonly random: () => number;
-  /** Streams ended, by reason, since the process started (for logs and benchmarks). */
+  /** Streams ended, by reason, since the process started. */
   readonly closed: Record<PushCloseReason, number> = { client: 0, lifetime: 0, replaced: 0, slow: 0, "signed-out": 0, shutdown: 0, error: 0 };
+  /** Streams refused over the process cap, since the process started. */
   refused = 0;
 
   constructor(
