@@ -1,23 +1,58 @@
-// Runs in a worker thread owned by the task registry: cancel terminates it, even mid-parse.
-// Input (workerData, or a { type: "job", workerData } message when pre-warmed):
-//   { data: Uint8Array, assetsDir: string, maxPages: number, inspectOnly?: boolean }
-// Output: { type: "result", value: { pages: [{ width, height, items: [{ str, x, y, w, h, size, bold, font }] }] } }
-//      or { type: "result", value: { numPages } } when inspectOnly, or { type: "error", code, message }.
-import { parentPort, workerData } from "node:worker_threads";
+// pdf.js in a child process of the server (src/server/cv/pdf/pool.ts starts and watches it): whatever a
+// hostile PDF makes pdf.js allocate (ArrayBuffers included) counts in this process's RSS, which the parent
+// caps by killing the process. One job at a time, over IPC (advanced serialization: bytes travel as such).
+// In:  { type: "job", data: Uint8Array, assetsDir, maxPages, inspectOnly? }; env PDF_CHILD_MEMORY_LIMIT_BYTES
+// Out: { type: "ready" }, { type: "progress", page, of },
+//      { type: "result", value: { pages: [{ width, height, items }], numPages } } (or { numPages } when inspectOnly),
+//      { type: "error", code, message }.
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 
-// Load pdf.js and its parsing core up front: a pre-warmed thread does this before it has a job.
+// Listen first: a job may arrive while pdf.js is still loading.
+const queue = [];
+let serve = null;
+process.on("message", (message) => {
+  if (message?.type !== "job") return;
+  if (serve) void serve(message);
+  else queue.push(message);
+});
+// The parent is gone: nothing to do any more.
+process.on("disconnect", () => process.exit(0));
+
+// A second watchdog inside this process, on its own thread: it keeps running while pdf.js spins in a
+// decoding loop, and while the server's event loop (which runs the first watchdog) is busy.
+const limitBytes = Number(process.env.PDF_CHILD_MEMORY_LIMIT_BYTES) || 0;
+if (limitBytes > 0) {
+  const selfWatch = new Worker(
+    `const { limit } = require("node:worker_threads").workerData;
+     setInterval(() => {
+       if (process.memoryUsage.rss() > limit) {
+         require("node:fs").writeSync(2, "\\npdf-child: memory limit exceeded\\n");
+         process.kill(process.pid, "SIGKILL");
+       }
+     }, 10);`,
+    { eval: true, workerData: { limit: limitBytes }, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 2 } },
+  );
+  selfWatch.unref();
+}
+
 const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
 globalThis.pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
 
 const withSlash = (p) => (p.endsWith(path.sep) ? p : p + path.sep);
+const send = (message) => process.send?.(message);
+const fail = (code, message) => send({ type: "error", code, message });
 
-function fail(code, message) {
-  parentPort.postMessage({ type: "error", code, message });
-}
+// The trailer of an encrypted PDF names its /Encrypt dictionary (pdf.js opens a PDF that has only an owner
+// password, which we refuse all the same). Scanned here, never on the server's event loop.
+const isEncrypted = (data) => /\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"));
 
 /** One job: open the document, then report its page count or its positioned text. */
 async function handle({ data, assetsDir, maxPages, inspectOnly }) {
+  if (inspectOnly && isEncrypted(data)) {
+    fail("encrypted_pdf", "This PDF is encrypted or password-protected. Save an unprotected copy and upload that.");
+    return;
+  }
   let doc;
   try {
     doc = await pdfjs.getDocument({
@@ -39,7 +74,7 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
   }
   try {
     if (inspectOnly) {
-      parentPort.postMessage({ type: "result", value: { numPages: doc.numPages } });
+      send({ type: "result", value: { numPages: doc.numPages } });
       return;
     }
     const pages = [];
@@ -85,9 +120,9 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
       }
       pages.push({ width: viewport.width, height: viewport.height, items });
       page.cleanup();
-      parentPort.postMessage({ type: "progress", page: n, of: count });
+      send({ type: "progress", page: n, of: count });
     }
-    parentPort.postMessage({ type: "result", value: { pages, numPages: doc.numPages } });
+    send({ type: "result", value: { pages, numPages: doc.numPages } });
   } catch (err) {
     fail("unreadable_pdf", `The PDF's content could not be read (${err?.message ?? "unknown error"}).`);
   } finally {
@@ -95,13 +130,6 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
   }
 }
 
-// Started with a job: do it. Pooled (no workerData): say "ready", then serve { type: "job" } messages
-// one at a time; a warm thread parses several times faster than a fresh one.
-if (workerData) {
-  await handle(workerData);
-} else {
-  parentPort.on("message", (message) => {
-    if (message?.type === "job") void handle(message.workerData);
-  });
-  parentPort.postMessage({ type: "ready" });
-}
+serve = (message) => handle(message).catch((err) => fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`));
+for (const message of queue.splice(0)) void serve(message);
+send({ type: "ready" });
