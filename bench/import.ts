@@ -7,7 +7,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { extractPdfText } from "../src/server/cv/pdf/extract";
-import { pdfPool } from "../src/server/cv/pdf/pool";
 import { parseResume } from "../src/server/cv/parse/resume";
 import { comparable } from "../src/server/cv/parse/normalize";
 
