@@ -2,7 +2,7 @@
  * PDF decompression bombs against the real import job and the upload-time check: pdf.js runs in a child
  * process whose memory (ArrayBuffers included) is capped, so a bomb fails its own work with a clear code,
  * and neither this process (the server) nor the pdf.js process grows past its bound. The bombs are made
- * here with zlib (tests/helpers/pdf-bombs.ts), never committed.
+ * here with zlib (tests/helpers/hostile-pdfs.ts), never committed.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { pdfPool, PDF_MEMORY_LIMIT_MB, rssOf } from "@/server/cv/pdf/pool";
 import { AppError } from "@/server/errors";
 import type { BackgroundTask } from "@/shared/tasks";
 import { createEngine, untilTask, waitFor, type Engine } from "../helpers/engine";
-import { contentStreamBomb, objectStreamBomb } from "../helpers/pdf-bombs";
+import { contentStreamBomb, objectStreamBomb } from "../helpers/hostile-pdfs";
 import { cvPdf } from "../helpers/pdfs";
 import { ada } from "../fixtures/people";
 

@@ -1,8 +1,9 @@
 /**
- * Decompression bombs, made at test time (never committed): valid PDFs whose Flate streams inflate to
+ * Hostile and heavy PDFs. Decompression bombs, made at test time (never committed): valid PDFs whose Flate streams inflate to
  * gigabytes. A Flate stream is built cheaply by repeating one raw-deflate unit: 64 MiB of spaces compressed
  * once (about 64 KB) and ended by a full flush, so that it depends on nothing before it.
  */
+import { randomBytes } from "node:crypto";
 import zlib from "node:zlib";
 
 const UNIT_BYTES = 64 * 1024 * 1024;
@@ -69,6 +70,25 @@ export function contentStreamBomb(gib = 4): Uint8Array {
       Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"),
       streamObject("/Filter /FlateDecode", flateBomb("BT /F1 12 Tf 72 700 Td (Quentin Ostrander, platform engineer) Tj ET\n", gib)),
       Buffer.from("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+    ],
+    "/Root 1 0 R",
+  );
+}
+
+/**
+ * A legitimate but heavy PDF of about `bytes` bytes: one page of text and an unreferenced stream of random
+ * (incompressible) bytes, like a CV carrying a large photo. For upload-size and stall tests.
+ */
+export function heavyPdf(bytes: number, name = "Quentin Ostrander"): Uint8Array {
+  const text = `BT /F1 14 Tf 72 720 Td (${name}) Tj 0 -24 Td /F1 10 Tf (Platform engineer, quentin.ostrander@example.org, +44 20 7946 0321) Tj 0 -18 Td (Experience: built and ran services on Kubernetes and PostgreSQL since 2015.) Tj ET`;
+  return classicPdf(
+    [
+      Buffer.from("<< /Type /Catalog /Pages 2 0 R >>"),
+      Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+      Buffer.from("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"),
+      streamObject("", Buffer.from(text)),
+      Buffer.from("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+      streamObject("", randomBytes(Math.max(0, bytes - 2048))),
     ],
     "/Root 1 0 R",
   );

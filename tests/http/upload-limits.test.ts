@@ -1,0 +1,107 @@
+/**
+ * Hostile uploads against a started production build (its own server, so that its memory can be read):
+ * decompression bombs at upload time and during the import, several at once, and a flood of 10 MB uploads
+ * while another user works. The bombs are made here with zlib, never committed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFinishedStatus, type ApiErrorBody, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
+import { ApiClient } from "../../scripts/lib/api-client";
+import { startAppServer, type AppServer } from "../../scripts/lib/app-server";
+import { untilTaskIs } from "../helpers/api-tasks";
+import { contentStreamBomb, heavyPdf, objectStreamBomb } from "../helpers/hostile-pdfs";
+import { treeSampler } from "../helpers/proc-memory";
+
+const IMPORT = "/api/background-tasks/import-pdf";
+const SYNC = "/api/background-tasks/sync";
+const CEILING_MB = 512;
+
+let server: AppServer;
+beforeAll(async () => {
+  server = await startAppServer();
+});
+afterAll(() => server?.stop());
+
+describe("decompression bombs", () => {
+  let attacker: ApiClient;
+  beforeAll(async () => {
+    attacker = await ApiClient.signUp(server.url);
+  });
+
+  it("an object-stream bomb is refused at upload (413) and a content-stream bomb fails its task; memory stays bounded", async () => {
+    // Warm up first (route code loaded, pdf.js process started, database pages touched): growth is measured from there.
+    const warm = await attacker.upload<TaskResponse>(IMPORT, heavyPdf(4 * 1024 * 1024), "warm-up.pdf");
+    expect(warm.status).toBe(202);
+    await untilTaskIs(attacker, warm.body.task.id, (t) => isFinishedStatus(t.status), 30_000);
+    const objStm = objectStreamBomb(3);
+    const content = contentStreamBomb(4);
+    const sampler = treeSampler(server.process.pid!);
+
+    const refused = await attacker.upload<ApiErrorBody>(IMPORT, objStm, "bomb.pdf");
+    expect(refused.status).toBe(413);
+    expect(refused.body.error).toMatchObject({ code: "pdf_too_large_decompressed", message: expect.stringMatching(/more than 512 MB when decompressed/) });
+
+    const accepted = await attacker.upload<TaskResponse>(IMPORT, content, "bomb.pdf");
+    expect(accepted.status).toBe(202);
+    const done = await untilTaskIs(attacker, accepted.body.task.id, (t) => isFinishedStatus(t.status), 50_000);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatchObject({ code: "pdf_too_large_decompressed", message: expect.stringMatching(/more than 512 MB when decompressed/) });
+
+    const memory = sampler.stop();
+    console.log(`[upload-limits] one bomb of each kind: ${JSON.stringify(memory)}`);
+    expect(memory.pdfProcesses).toBeGreaterThan(0);
+    expect(memory.pdfPeakMb).toBeLessThan(CEILING_MB + 128);
+    expect(memory.serverGrowthMb).toBeLessThan(300);
+  });
+
+  it("three bombs uploaded at once: each a 413 (or a 503 to retry), never a 500, and the server stays up and bounded", async () => {
+    const objStm = objectStreamBomb(3);
+    const sampler = treeSampler(server.process.pid!);
+    const results = await Promise.all([1, 2, 3].map(() => attacker.upload<ApiErrorBody>(IMPORT, objStm, "bomb.pdf")));
+    const memory = sampler.stop();
+    console.log(`[upload-limits] three bombs at once: statuses ${results.map((r) => r.status).join(",")} ${JSON.stringify(memory)}`);
+    for (const r of results) {
+      expect([413, 503]).toContain(r.status);
+      expect(r.body.error.code).toMatch(/^(pdf_too_large_decompressed|pdf_checks_busy)$/);
+    }
+    expect(results.some((r) => r.status === 413)).toBe(true);
+    expect(memory.pdfPeakMb).toBeLessThan(CEILING_MB + 128);
+    expect(memory.serverGrowthMb).toBeLessThan(300);
+    expect((await attacker.get(SYNC)).status).toBe(200);
+  });
+});
+
+describe("uploads never stall other users", () => {
+  it("while 4 uploads of 10 MB are checked and imported, another user's polls stay fast", async () => {
+    const [uploader, other] = await Promise.all([ApiClient.signUp(server.url), ApiClient.signUp(server.url)]);
+    const { cursor } = (await other.get<TaskSyncResponse>(SYNC)).body;
+    const files = [0, 1, 2, 3].map((i) => heavyPdf(10 * 1024 * 1024 - 64 * 1024, `Heavy Person ${i}`));
+
+    const latencies: number[] = [];
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const t0 = performance.now();
+        const res = await other.get<TaskSyncResponse>(`${SYNC}?since=${cursor}`);
+        latencies.push(performance.now() - t0);
+        expect(res.status).toBe(200);
+      }
+    })();
+    let done: BackgroundTask[] = [];
+    try {
+      const uploads = await Promise.all(files.map((f, i) => uploader.upload<TaskResponse>(IMPORT, f, `heavy-${i}.pdf`)));
+      expect(uploads.map((u) => [u.status, u.status === 202 ? "" : JSON.stringify(u.body)])).toEqual(uploads.map(() => [202, ""]));
+      done = await Promise.all(uploads.map((u) => untilTaskIs(uploader, u.body.task.id, (t) => isFinishedStatus(t.status), 60_000)));
+    } finally {
+      polling = false;
+      await poller;
+    }
+    expect(done.map((t) => t.status)).toEqual(["completed", "completed", "completed", "completed"]);
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+    console.log(`[upload-limits] upload stall: ${latencies.length} polls, p50 ${Math.round(sorted[Math.floor(sorted.length / 2)]!)} ms, p99 ${Math.round(p99)} ms, max ${Math.round(sorted.at(-1)!)} ms`);
+    expect(latencies.length).toBeGreaterThan(20);
+    // The target is 100 ms; the bound is wide for loaded CI machines.
+    expect(p99).toBeLessThan(300);
+  });
+});
