@@ -50,8 +50,9 @@ export function processTree(root: number): number[] {
 }
 
 /**
- * Samples a server's process tree every `everyMs`: the RSS of the server's own processes (summed) and the
- * peak of each pdf.js process.
+ * Samples a server's process tree every `everyMs`: the RSS of the server process itself and the peak of
+ * each pdf.js process. (Other descendants are left out: a process just forked, before it runs its own
+ * program, shows the whole RSS of its parent.)
  */
 export function treeSampler(root: number, everyMs = 10) {
   const pdfPids = new Set<number>();
@@ -62,7 +63,7 @@ export function treeSampler(root: number, everyMs = 10) {
       if (pdfPids.has(pid) || isPdfProcess(pid)) {
         pdfPids.add(pid);
         pdf = Math.max(pdf, rssBytes(pid));
-      } else server += rssBytes(pid);
+      } else if (pid === root) server = rssBytes(pid);
     }
     return { server, pdf };
   };

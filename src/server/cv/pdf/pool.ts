@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { TaskFailure } from "../../tasks/types";
 
@@ -85,6 +86,12 @@ class PdfProcess {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-4096);
     });
     this.child.on("error", () => {}); // a failed spawn shows as an exit
+    // Below the server's priority: parsing PDFs must never starve the requests of other users of CPU.
+    try {
+      if (this.child.pid) os.setPriority(this.child.pid, 10);
+    } catch {
+      // not permitted here: the work still runs
+    }
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
   }
 
