@@ -55,6 +55,12 @@ function startPoller(url: string, cookie: string) {
 const SYNC = "/api/background-tasks/sync";
 const CEILING_MB = 512;
 
+function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((sorted.length * p) / 100) - 1))] ?? 0);
+  return { p50: at(50), p99: at(99), max: at(100) };
+}
+
 let server: AppServer;
 beforeAll(async () => {
   server = await startAppServer();
@@ -120,6 +126,12 @@ describe("uploads never stall other users", () => {
     expect((await other.get(`${SYNC}?since=${cursor}`)).status).toBe(200);
     const files = [0, 1, 2, 3].map((i) => heavyPdf(10 * 1024 * 1024 - 64 * 1024, `Heavy Person ${i}`));
 
+    // For comparison: the same polls with no upload, on this machine as loaded as it is now.
+    const control = startPoller(`${server.url}${SYNC}?since=${cursor}`, other.cookieHeader);
+    await control.started;
+    await new Promise((r) => setTimeout(r, 2000)); // the length of the control window is the behaviour here
+    const quiet = percentiles(await control.stop());
+
     // The other user polls from its own process, so that this process's work (sending 40 MB) does not count.
     const poller = startPoller(`${server.url}${SYNC}?since=${cursor}`, other.cookieHeader);
     let done: BackgroundTask[] = [];
@@ -134,11 +146,10 @@ describe("uploads never stall other users", () => {
     }
     expect(done.map((t) => t.status)).toEqual(["completed", "completed", "completed", "completed"]);
 
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
-    console.log(`[upload-limits] upload stall: ${latencies.length} polls, p50 ${Math.round(sorted[Math.floor(sorted.length / 2)]!)} ms, p99 ${Math.round(p99)} ms, max ${Math.round(sorted.at(-1)!)} ms`);
+    const busy = percentiles(latencies);
+    console.log(`[upload-limits] upload stall: ${latencies.length} polls, p50 ${busy.p50} ms, p99 ${busy.p99} ms, max ${busy.max} ms (no upload: p50 ${quiet.p50} ms, p99 ${quiet.p99} ms)`);
     expect(latencies.length).toBeGreaterThan(20);
     // The target is 100 ms; the bound is wide for loaded CI machines.
-    expect(p99).toBeLessThan(300);
+    expect(busy.p99).toBeLessThan(300);
   });
 });
