@@ -130,6 +130,11 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
   }
 }
 
-serve = (message) => handle(message).catch((err) => fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`));
+serve = (message) =>
+  handle(message)
+    .catch((err) => fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`))
+    // Idle between jobs: collect now (the answer is sent), so that the next job starts lean and the
+    // pool sees this process's real size.
+    .finally(() => globalThis.gc?.());
 for (const message of queue.splice(0)) void serve(message);
 send({ type: "ready" });

@@ -75,7 +75,7 @@ class PdfProcess {
   private stderrTail = "";
 
   constructor(script: string, memoryLimitMb: number, selfWatch: boolean) {
-    this.child = spawn(process.execPath, [`--max-old-space-size=${memoryLimitMb}`, "--max-semi-space-size=16", script], {
+    this.child = spawn(process.execPath, [`--max-old-space-size=${memoryLimitMb}`, "--max-semi-space-size=16", "--expose-gc", script], {
       cwd: process.cwd(),
       // Nothing of the server's environment (secrets, database URL) reaches a process that reads hostile files.
       env: { NODE_ENV: process.env.NODE_ENV ?? "production", ...(selfWatch ? { PDF_CHILD_MEMORY_LIMIT_BYTES: String(memoryLimitMb * 1024 * 1024) } : {}) },
@@ -141,21 +141,32 @@ export class PdfProcessPool {
     return [...this.busy, ...this.idle].map((p) => p.child.pid).filter((pid): pid is number => pid !== undefined);
   }
 
+  private spawn() {
+    return new PdfProcess(this.opts.script, this.opts.memoryLimitMb, this.opts.selfWatch);
+  }
+
+  /** An idle process, unless it has grown (it collects its garbage after each job) or died; else a new one. */
   private take(): PdfProcess {
     for (;;) {
       const proc = this.idle.pop();
-      if (!proc) return new PdfProcess(this.opts.script, this.opts.memoryLimitMb, this.opts.selfWatch);
-      if (proc.alive) return proc;
+      if (!proc) return this.spawn();
+      const rss = proc.child.pid ? rssOf(proc.child.pid) : null;
+      if (proc.alive && (rss === null || rss <= this.opts.retireRssMb * 1024 * 1024)) return proc;
+      proc.child.kill("SIGKILL");
     }
   }
 
   private giveBack(proc: PdfProcess) {
-    const rss = proc.child.pid ? rssOf(proc.child.pid) : null;
-    const grown = rss !== null && rss > this.opts.retireRssMb * 1024 * 1024;
-    if (!proc.alive || grown || proc.jobs >= this.opts.maxJobs || this.idle.length >= this.opts.maxIdle) {
+    if (!proc.alive || proc.jobs >= this.opts.maxJobs || this.idle.length >= this.opts.maxIdle) {
       proc.child.kill("SIGKILL");
+      // A retired process leaves a fresh one that loads pdf.js now rather than when the next PDF comes.
+      if (this.idle.length === 0 && this.opts.maxIdle > 0) this.park(this.spawn());
       return;
     }
+    this.park(proc);
+  }
+
+  private park(proc: PdfProcess) {
     proc.release();
     this.idle.push(proc);
   }
