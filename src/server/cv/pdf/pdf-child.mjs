@@ -1,7 +1,8 @@
 // pdf.js in a child process of the server (src/server/cv/pdf/pool.ts starts and watches it): whatever a
 // hostile PDF makes pdf.js allocate (ArrayBuffers included) counts in this process's RSS, which the parent
-// caps by killing the process. One job at a time, over IPC (advanced serialization: bytes travel as such).
-// In:  { type: "job", data: Uint8Array, assetsDir, maxPages, inspectOnly? }; env PDF_CHILD_MEMORY_LIMIT_BYTES
+// caps by killing the process. One job at a time: its description over IPC, the file's bytes on stdin
+// (written straight from the server's buffer, with no serialisation or copy on its event loop).
+// In:  { type: "job", size, assetsDir, maxPages, inspectOnly? } then `size` bytes on stdin; env PDF_CHILD_MEMORY_LIMIT_BYTES
 // Out: { type: "ready" }, { type: "progress", page, of },
 //      { type: "result", value: { pages: [{ width, height, items }], numPages } } (or { numPages } when inspectOnly),
 //      { type: "error", code, message }.
@@ -16,6 +17,33 @@ process.on("message", (message) => {
   if (serve) void serve(message);
   else queue.push(message);
 });
+
+// The bytes of each job, in order, from stdin.
+const chunks = [];
+let buffered = 0;
+let wantBytes = null;
+process.stdin.on("data", (chunk) => {
+  chunks.push(chunk);
+  buffered += chunk.length;
+  wantBytes?.();
+});
+/** The next `size` bytes from stdin, once they have all arrived. */
+function readBytes(size) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (buffered < size) return;
+      wantBytes = null;
+      const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, buffered);
+      chunks.length = 0;
+      buffered = all.length - size;
+      if (buffered > 0) chunks.push(all.subarray(size));
+      // pdf.js takes ownership of (and may transfer) the bytes: give it its own copy.
+      resolve(new Uint8Array(all.subarray(0, size)));
+    };
+    wantBytes = check;
+    check();
+  });
+}
 // The parent is gone: nothing to do any more.
 process.on("disconnect", () => process.exit(0));
 
@@ -130,11 +158,16 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
   }
 }
 
-serve = (message) =>
-  handle(message)
-    .catch((err) => fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`))
-    // Idle between jobs: collect now (the answer is sent), so that the next job starts lean and the
-    // pool sees this process's real size.
-    .finally(() => globalThis.gc?.());
+// Idle for a moment after a job: collect then, so that the next job starts lean and the pool sees this
+// process's real size (not right after the answer, which would delay a job sent back to back).
+let idleCollect = null;
+serve = async (message) => {
+  clearTimeout(idleCollect);
+  await handle({ ...message, data: await readBytes(message.size) }).catch((err) =>
+    fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`),
+  );
+  idleCollect = setTimeout(() => globalThis.gc?.(), 300);
+  idleCollect.unref();
+};
 for (const message of queue.splice(0)) void serve(message);
 send({ type: "ready" });

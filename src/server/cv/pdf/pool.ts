@@ -79,9 +79,10 @@ class PdfProcess {
       cwd: process.cwd(),
       // Nothing of the server's environment (secrets, database URL) reaches a process that reads hostile files.
       env: { NODE_ENV: process.env.NODE_ENV ?? "production", ...(selfWatch ? { PDF_CHILD_MEMORY_LIMIT_BYTES: String(memoryLimitMb * 1024 * 1024) } : {}) },
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      stdio: ["pipe", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });
+    this.child.stdin!.on("error", () => {}); // a killed process closes its end: its exit settles the job
     this.child.stderr!.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-4096);
     });
@@ -107,12 +108,14 @@ class PdfProcess {
   hold() {
     this.child.ref();
     (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    for (const stream of [this.child.stdin, this.child.stderr] as ({ ref?: () => void } | null)[]) stream?.ref?.();
   }
 
   /** An idle process must not keep the server (or a script) alive. */
   release() {
     this.child.unref();
     (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    for (const stream of [this.child.stdin, this.child.stderr] as ({ unref?: () => void } | null)[]) stream?.unref?.();
   }
 }
 
@@ -238,11 +241,11 @@ export class PdfProcessPool {
       signal?.addEventListener("abort", onAbort, { once: true });
       proc.child.on("message", onMessage).on("exit", onExit);
       if (!proc.alive) return onExit(proc.child.exitCode, proc.child.signalCode);
-      // A view into a larger buffer would send all of it: send exactly the file's bytes.
-      const data = job.data.byteOffset === 0 && job.data.byteLength === job.data.buffer.byteLength ? job.data : job.data.slice();
-      proc.child.send({ type: "job", data, assetsDir: PDFJS_DIR, maxPages: job.maxPages, inspectOnly: job.inspectOnly === true }, (err) => {
+      const sent = (err?: Error | null) => {
         if (err) proc.child.kill("SIGKILL"); // it is gone: its exit settles the job
-      });
+      };
+      proc.child.send({ type: "job", size: job.data.byteLength, assetsDir: PDFJS_DIR, maxPages: job.maxPages, inspectOnly: job.inspectOnly === true }, sent);
+      proc.child.stdin!.write(Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength), sent);
     });
   }
 
