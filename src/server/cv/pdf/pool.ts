@@ -194,7 +194,7 @@ export class PdfProcessPool {
         clearInterval(watchdog);
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        proc.child.off("message", onMessage).off("exit", onExit);
+        proc.child.off("message", onMessage).off("close", onExit);
         this.busy.delete(proc);
       };
       // A clean answer: the process goes back to the pool, no longer the task's.
@@ -239,7 +239,8 @@ export class PdfProcessPool {
       }, this.opts.watchdogMs);
       const timer = setTimeout(() => kill("timeout"), options.timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
-      proc.child.on("message", onMessage).on("exit", onExit);
+      // "close", not "exit": by then its stderr has been read to the end (its watchdog's last words).
+      proc.child.on("message", onMessage).on("close", onExit);
       if (!proc.alive) return onExit(proc.child.exitCode, proc.child.signalCode);
       const sent = (err?: Error | null) => {
         if (err) proc.child.kill("SIGKILL"); // it is gone: its exit settles the job
