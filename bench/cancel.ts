@@ -1,7 +1,7 @@
 /**
  * Cancel latency, from the cancel request to the work really stopping, in each phase:
  *   queued   - the task never started: until the cancel is committed
- *   extract  - pdf.js is parsing a 20-page PDF in its worker thread: until the thread has exited
+ *   extract  - pdf.js is parsing a 20-page PDF in its child process: until the process has exited
  *   llm      - an import waits on a slow OpenAI-compatible server: until that server sees the socket close
  *   generate - a CV generation is running (rewriting through the slow model): until its handler has returned
  *   npm run bench:cancel [-- --runs 30]
@@ -47,10 +47,10 @@ const phases: Record<string, () => Promise<number>> = {
   },
   async extract() {
     const id = await importTask(offline, userO, big);
-    const worker = await waitFor(() => [...(offline.registry.get(id)?.workers ?? [])][0], 10_000);
+    const child = await waitFor(() => [...(offline.registry.get(id)?.children ?? [])][0], 10_000);
     await untilTask(offline, userO, id, (t) => t.stage === "extracting");
     await sleep(30);
-    const exited = new Promise<number>((r) => worker.once("exit", () => r(performance.now())));
+    const exited = new Promise<number>((r) => child.once("exit", () => r(performance.now())));
     const t0 = performance.now();
     await offline.store.cancel(userO, id, "bench");
     return (await exited) - t0;

@@ -6,10 +6,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { extractPdfText, type WorkerRunner } from "../src/server/cv/pdf/extract";
+import { extractPdfText } from "../src/server/cv/pdf/extract";
 import { parseResume } from "../src/server/cv/parse/resume";
 import { comparable } from "../src/server/cv/parse/normalize";
-import { runStandaloneWorker } from "../src/server/tasks/standalone";
 
 import type { CvContent } from "../src/shared/cv";
 import { percentile, printResult, round } from "./lib/stats";
@@ -73,18 +72,17 @@ const parseTimes: number[] = [];
 const parsedAll: Record<string, unknown> = {};
 
 const files = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".pdf")).sort();
-const runWorker: WorkerRunner = (script, options) => runStandaloneWorker(script, options);
 
-// The first extraction of a process warms a pdf.js thread (a server does this once): timed apart.
+// The first extraction of a process warms a pdf.js process (a server does this once): timed apart.
 if (files.length > 0) {
   const t0 = performance.now();
-  await extractPdfText(runWorker, new Uint8Array(fs.readFileSync(path.join(dir, files[0]!))));
-  console.log(`cold start (first extraction in a new thread): ${round(performance.now() - t0, 0)} ms`);
+  await extractPdfText(new Uint8Array(fs.readFileSync(path.join(dir, files[0]!))));
+  console.log(`cold start (first extraction in a new pdf.js process): ${round(performance.now() - t0, 0)} ms`);
 }
 for (const file of files) {
   const data = new Uint8Array(fs.readFileSync(path.join(dir, file)));
   const t0 = performance.now();
-  const pages = await extractPdfText(runWorker, data);
+  const pages = await extractPdfText(data);
   const t1 = performance.now();
   const cv = parseResume(pages);
   const t2 = performance.now();
@@ -139,7 +137,7 @@ if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify(parsedAll, null, 2));
 const pct = (k: Field) => (totals[k].of ? (100 * totals[k].hit) / totals[k].of : 0);
 console.log("");
 for (const k of FIELDS) console.log(`${k.padEnd(16)} ${totals[k].hit}/${totals[k].of} (${round(pct(k), 1)} %)`);
-console.log(`median parse time (extraction in a warm worker thread + parsing): ${round(percentile(parseTimes, 50), 0)} ms`);
+console.log(`median parse time (extraction in a warm pdf.js process + parsing): ${round(percentile(parseTimes, 50), 0)} ms`);
 printResult({
   name_pct: pct("name"),
   email_pct: pct("email"),

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { createAuth, resolveAuthSecret, type Auth } from "./auth/auth";
 import { loadConfig, type AppConfig } from "./config";
 import { openDatabase, targetFromConfig, type DatabaseHandle } from "./db/client";
@@ -12,6 +13,7 @@ import { TaskFeed } from "./tasks/feed";
 import { TaskProcessRegistry } from "./tasks/registry";
 import { TaskRunner } from "./tasks/runner";
 import { TaskStore } from "./tasks/store";
+import { InputFileDirectory } from "./tasks/input-files";
 import type { TaskTypes } from "./tasks/types";
 
 /** Everything one process needs, wired once. */
@@ -43,6 +45,8 @@ export async function createApp(config: AppConfig): Promise<App> {
       : new InProcessEventBus();
   if (bus instanceof PostgresEventBus) await bus.start();
   const store = new TaskStore(database.db, bus, config.tasks);
+  // The embedded database runs on this event loop: uploaded files stay out of it (see input-files.ts).
+  if (database.kind === "pglite") await store.keepInputFilesIn(new InputFileDirectory(path.join(config.dataDir, "input-files")));
   const llm = llmFromConfig(config);
   const types = createTaskTypes({ db: database.db, store, llm });
   const registry = new TaskProcessRegistry(config.tasks.killGraceMs);

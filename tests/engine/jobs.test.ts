@@ -112,11 +112,11 @@ describe("import-pdf, offline", () => {
     expect(await cvsOfTask(engine, task.id)).toEqual([]);
   });
 
-  it("cancelled during extraction: the worker thread is terminated at once and no CV is written", async () => {
+  it("cancelled during extraction: the pdf.js process is killed at once and no CV is written", async () => {
     const task = await importPdf(engine, userId, await longPdf(20));
-    const worker = await waitFor(() => [...(engine.registry.get(task.id)?.workers ?? [])][0], 10_000, "the extraction worker");
+    const child = await waitFor(() => [...(engine.registry.get(task.id)?.children ?? [])][0], 10_000, "the pdf.js process");
     await untilTask(engine, userId, task.id, (t) => t.stage === "extracting");
-    const exited = new Promise<number>((r) => worker.once("exit", () => r(Date.now())));
+    const exited = new Promise<number>((r) => child.once("exit", () => r(Date.now())));
     const t0 = Date.now();
     const cancelled = await engine.store.cancel(userId, task.id, "device-b");
     expect(cancelled.status).toBe("cancelled");

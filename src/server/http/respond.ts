@@ -9,7 +9,10 @@ export function json(body: unknown, status = 200): Response {
 export function errorResponse(err: unknown): Response {
   if (AppError.is(err)) {
     const body: ApiErrorBody = { error: { code: err.code, message: err.message, ...err.details } };
-    return json(body, err.status);
+    const response = json(body, err.status);
+    const retryAfter = err.details?.retryAfterSeconds;
+    if (typeof retryAfter === "number") response.headers.set("Retry-After", String(retryAfter));
+    return response;
   }
   console.error("[api] unexpected error:", err);
   return json({ error: { code: "internal_error", message: "Something went wrong on the server. Please try again." } }, 500);

@@ -26,7 +26,7 @@ export interface ImportPdfDeps {
   llm: LlmClient | null;
 }
 
-/** PDF → structured CV: pdf.js in a worker thread, then the offline parser or the configured LLM. */
+/** PDF → structured CV: pdf.js in a watched child process, then the offline parser or the configured LLM. */
 export function importPdfTask({ store, llm }: ImportPdfDeps): TaskDefinition<ImportPdfPayload> {
   return {
     type: "import-pdf",
@@ -37,11 +37,12 @@ export function importPdfTask({ store, llm }: ImportPdfDeps): TaskDefinition<Imp
       const file = await store.inputFileOf(ctx.taskId);
       if (!file) throw new TaskFailure("input_missing", "The uploaded file is no longer available. Upload it again.");
 
-      const pages = await extractPdfText(
-        (script, options) => ctx.runWorker(script, options),
-        file.data,
-        (page, of) => ctx.progress(2 + Math.round((page / of) * 58), "extracting"),
-      );
+      // pdf.js runs in a watched child process that the task owns meanwhile: a cancel kills it.
+      const pages = await extractPdfText(file.data, {
+        signal: ctx.signal,
+        adopt: (child) => ctx.adoptChild(child),
+        onPage: (page, of) => ctx.progress(2 + Math.round((page / of) * 58), "extracting"),
+      });
       const textLength = pages.reduce((n, p) => n + p.items.reduce((m, it) => m + it.str.trim().length, 0), 0);
       if (textLength < 20) {
         throw new TaskFailure(

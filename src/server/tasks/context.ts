@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import type { TaskControl } from "./registry";
 import { TaskFailure, type ChildResult, type ChildRunOptions, type WorkerRunOptions } from "./types";
@@ -158,4 +158,15 @@ export function runChild(
       finish(() => resolve({ exitCode, signal: sig, ...out }));
     });
   });
+}
+
+/** A child process someone else spawned, owned by the task until the returned function gives it back. */
+export function adoptChild(control: TaskControl, child: ChildProcess): () => void {
+  control.children.add(child);
+  const forget = () => control.children.delete(child);
+  child.once("exit", forget);
+  return () => {
+    child.off("exit", forget);
+    forget();
+  };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BackgroundTaskRow } from "../db/schema";
-import { runChild, runWorker } from "./context";
+import { adoptChild, runChild, runWorker } from "./context";
 import type { TaskEventBus } from "./events";
 import type { TaskProcessRegistry } from "./registry";
 import type { TaskFence, TaskStore } from "./store";
@@ -199,6 +199,7 @@ export class TaskRunner {
         progress: (pct, stage) => progress.report(pct, stage),
         runWorker: (script, options) => runWorker(control, script, options),
         runChild: (command, args, options) => runChild(control, command, args, options),
+        adoptChild: (child) => adoptChild(control, child),
       };
       const outcome = await definition.run(ctx);
       await progress.settle();

@@ -10,6 +10,7 @@ import {
   type TaskSyncResponse,
 } from "../../shared/tasks";
 import type { TaskChangeEvent, TaskEventBus } from "./events";
+import type { InputFileDirectory } from "./input-files";
 
 export interface StoreLimits {
   historyLimit: number;
@@ -83,6 +84,18 @@ export class TaskStore {
     private readonly limits: StoreLimits,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Input files' bytes on disk rather than in the database (the embedded database: see input-files.ts). */
+  private inputFiles: InputFileDirectory | null = null;
+
+  keepInputFilesIn(files: InputFileDirectory): Promise<void> {
+    this.inputFiles = files;
+    return files.sweep(async (ids) => {
+      if (ids.length === 0) return new Set();
+      const rows = await this.db.select({ taskId: taskInputFile.taskId }).from(taskInputFile).where(inArray(taskInputFile.taskId, ids));
+      return new Set(rows.map((r) => r.taskId));
+    });
+  }
 
   // ---------- the user's clock ----------
 
@@ -190,6 +203,18 @@ export class TaskStore {
 
   /** Creates several tasks all at once or none of them (one transaction, one cap check). */
   async createMany(userId: string, tasks: NewTask[], deviceId: string | null): Promise<{ task: BackgroundTask; created: boolean }[]> {
+    // Files go to disk before the transaction; a task that turns out to exist already leaves its copy unused.
+    const files = this.inputFiles;
+    const staged = new Map<string, string>();
+    if (files) for (const t of tasks) if (t.inputFile) staged.set(t.id, await files.stage(t.inputFile.data));
+    try {
+      return await this.createManyIn(userId, tasks, deviceId, staged);
+    } finally {
+      for (const p of staged.values()) await files?.discard(p);
+    }
+  }
+
+  private createManyIn(userId: string, tasks: NewTask[], deviceId: string | null, staged: Map<string, string>) {
     return this.mutate(userId, async (tx, version, changes) => {
       const results: { task: BackgroundTask; created: boolean }[] = [];
       const fresh: NewTask[] = [];
@@ -238,7 +263,12 @@ export class TaskStore {
         await tx.delete(taskTombstone).where(eq(taskTombstone.taskId, task.id));
         if (task.inputFile) {
           const { fileName, contentType, data } = task.inputFile;
-          await tx.insert(taskInputFile).values({ taskId: row.id, fileName, contentType, sizeBytes: data.byteLength, data });
+          const onDisk = staged.get(task.id);
+          await tx.insert(taskInputFile).values({ taskId: row.id, fileName, contentType, sizeBytes: data.byteLength, data: onDisk ? new Uint8Array(0) : data });
+          if (onDisk) {
+            await this.inputFiles!.place(onDisk, row.id);
+            staged.delete(task.id);
+          }
         }
         const dto = toTaskDto(row);
         changes.push({ userId, taskId: row.id, version, kind: "upsert", task: dto });
@@ -543,12 +573,15 @@ export class TaskStore {
   /** A finished task's input is no longer needed: a 10 MB PDF should not outlive its import. */
   private async dropInputFile(tx: Transaction, taskId: string) {
     await tx.delete(taskInputFile).where(eq(taskInputFile.taskId, taskId));
+    await this.inputFiles?.remove(taskId);
   }
 
   /** The input file of a task (for its handler). */
   async inputFileOf(taskId: string): Promise<InputFile | null> {
     const [row] = await this.db.select().from(taskInputFile).where(eq(taskInputFile.taskId, taskId));
-    return row ? { fileName: row.fileName, contentType: row.contentType, data: new Uint8Array(row.data) } : null;
+    if (!row) return null;
+    const data = row.data.byteLength === 0 && row.sizeBytes > 0 && this.inputFiles ? await this.inputFiles.read(taskId) : new Uint8Array(row.data);
+    return data ? { fileName: row.fileName, contentType: row.contentType, data } : null;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import type { z } from "zod";
 import type { Transaction } from "../db/client";
 import type { TaskError } from "../../shared/tasks";
@@ -50,6 +51,11 @@ export interface TaskContext<P> {
   runWorker<T>(script: string | URL, options?: WorkerRunOptions): Promise<T>;
   /** Runs a child process that cancel stops (SIGTERM, then SIGKILL after the grace period). */
   runChild(command: string, args: string[], options?: ChildRunOptions): Promise<ChildResult>;
+  /**
+   * Puts a child process the task did not spawn itself (a pooled one) under the task's control while it
+   * works for the task: cancel stops it like its own children. Returns how to give it back once idle.
+   */
+  adoptChild(child: ChildProcess): () => void;
 }
 
 /**

@@ -1,51 +1,39 @@
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import type { PageText } from "../parse/layout";
-import type { WorkerRunOptions } from "../../tasks/types";
-
-/** Loaded by path so that no bundler touches it: it runs pdf.js in its own thread. */
-export const PDF_WORKER_SCRIPT = path.join(process.cwd(), "src/server/cv/pdf/extract-worker.mjs");
-const PDFJS_DIR = path.join(process.cwd(), "node_modules/pdfjs-dist");
+import { pdfPool, type PdfProcessPool } from "./pool";
 
 export const MAX_PDF_PAGES = 20;
 
-export type WorkerRunner = <T>(script: string, options: WorkerRunOptions) => Promise<T>;
+export interface ExtractOptions {
+  /** Cancel: the pdf.js process is killed at once. */
+  signal?: AbortSignal;
+  /** Puts the pdf.js process under the task's control while it works for it (see TaskContext.adoptChild). */
+  adopt?: (child: ChildProcess) => () => void;
+  onPage?: (page: number, of: number) => void;
+  pool?: PdfProcessPool;
+}
 
-/** Limits for one parse: a bomb or a corrupt file dies in its thread, not in the server. */
-const LIMITS = { resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 }, timeoutMs: 60_000 };
-
-/** Positioned text of every page, read by pdf.js in a worker thread (`run` decides who owns the thread). */
-export async function extractPdfText(
-  run: WorkerRunner,
-  data: Uint8Array,
-  onPage?: (page: number, of: number) => void,
-): Promise<PageText[]> {
-  const result = await run<{ pages: PageText[] }>(PDF_WORKER_SCRIPT, {
-    workerData: { data, assetsDir: PDFJS_DIR, maxPages: MAX_PDF_PAGES },
-    ...LIMITS,
-    prewarm: true,
-    onMessage: (m) => {
-      const msg = m as { type?: string; page?: number; of?: number };
-      if (msg.type === "progress" && msg.page && msg.of) onPage?.(msg.page, msg.of);
+/** Positioned text of every page, read by pdf.js in a watched child process. */
+export async function extractPdfText(data: Uint8Array, options: ExtractOptions = {}): Promise<PageText[]> {
+  const result = await (options.pool ?? pdfPool()).run<{ pages: PageText[] }>(
+    { data, maxPages: MAX_PDF_PAGES },
+    {
+      timeoutMs: 60_000,
+      signal: options.signal,
+      adopt: options.adopt,
+      onMessage: (msg) => {
+        if (msg.type === "progress" && typeof msg.page === "number" && typeof msg.of === "number") options.onPage?.(msg.page, msg.of);
+      },
     },
-  });
+  );
   return result.pages;
 }
 
-export type PdfInspection = { pages: number } | { pages: null; encrypted: boolean; reason: string };
-
-/** The page count, read in a short-lived thread; null pages when pdf.js cannot open the file. */
-export async function inspectPdf(run: WorkerRunner, data: Uint8Array): Promise<PdfInspection> {
-  try {
-    const { numPages } = await run<{ numPages: number }>(PDF_WORKER_SCRIPT, {
-      // A copy: the task stores the original bytes.
-      workerData: { data: data.slice(), assetsDir: PDFJS_DIR, maxPages: 0, inspectOnly: true },
-      resourceLimits: LIMITS.resourceLimits,
-      prewarm: true,
-      timeoutMs: 15_000,
-    });
-    return { pages: numPages };
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    return { pages: null, encrypted: code === "encrypted_pdf", reason: err instanceof Error ? err.message : String(err) };
-  }
+/** The page count, read by pdf.js in a watched child process (which also looks for an /Encrypt dictionary). */
+export async function inspectPdf(data: Uint8Array, options: { signal?: AbortSignal; pool?: PdfProcessPool } = {}): Promise<{ pages: number }> {
+  const { numPages } = await (options.pool ?? pdfPool()).run<{ numPages: number }>(
+    { data, maxPages: 0, inspectOnly: true },
+    { timeoutMs: 15_000, signal: options.signal },
+  );
+  return { pages: numPages };
 }
