@@ -19,7 +19,7 @@ if (!process.argv.includes("--no-build")) {
   console.log("building…");
   buildApp();
 }
-const server = await startAppServer({ TASK_ACTIVE_LIMIT: "10000", TASK_HISTORY_LIMIT: "10000" });
+const server = await startAppServer({ ALLOW_DIAGNOSTIC_TASKS: "true", TASK_ACTIVE_LIMIT: "10000", TASK_HISTORY_LIMIT: "10000" });
 const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.process.pid}/status`, "utf8"))?.[1] ?? 0);
 
 /** One device's push connection: records commit-to-receipt latency of each task event. */

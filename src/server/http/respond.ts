@@ -41,9 +41,13 @@ export function describeForLog(err: unknown): string {
     const e = current as { name?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
     const name = typeof e.name === "string" ? e.name : (current.constructor?.name ?? "object");
     const code = typeof e.code === "string" || typeof e.code === "number" ? ` code=${String(e.code).slice(0, 40)}` : "";
+    // The stack begins with "Name: message" (the message may span lines): only what follows is code.
+    const message = typeof (e as { message?: unknown }).message === "string" ? (e as { message: string }).message : "";
+    const header = message ? `${String(e.name)}: ${message}` : String(e.name);
+    const stack = typeof e.stack === "string" ? (e.stack.startsWith(header) ? e.stack.slice(header.length) : e.stack.split("\n").slice(1).join("\n")) : null;
     const frames =
-      typeof e.stack === "string"
-        ? e.stack
+      stack !== null
+        ? stack
             .split("\n")
             .filter((line) => /^\s+at [\w$.<>\[\] ]*\(?[^\s()]+:\d+:\d+\)?$/.test(line)) // code frames only, not message lines
             .slice(0, 6)
