@@ -115,12 +115,12 @@ describe("NUL bytes and lone surrogates in user text", () => {
     const cv = (await alice.get<CvResponse>(`/api/cvs/${aliceCv.cvId}`)).body.cv;
     const offer = (text: string) => ({ cvId: aliceCv.cvId, offers: [{ text: `${text} ${"senior engineer ".repeat(10)}` }] });
     const cases: [string, () => Promise<{ status: number; body: unknown }>, RegExp][] = [
-      ["task title", () => alice.post(SYNC, { type: "import-pdf", title: nul }), /^title: /],
+      ["task title", () => alice.post(SYNC, { type: "generate-cv", title: nul, payload: { cvId: aliceCv.cvId, offer: offer("x").offers[0] } }), /^title: /],
       ["CV title", () => alice.patch(`/api/cvs/${aliceCv.cvId}`, { title: nul }), /^title: /],
       ["CV content", () => alice.patch(`/api/cvs/${aliceCv.cvId}`, { content: { ...cv.content, basics: { ...cv.content.basics, name: nul } } }), /^content\.basics\.name: /],
       ["job offer", () => alice.post(GENERATE, offer(nul)), /^offers\.0\.text: /],
       ["job offer company", () => alice.post(GENERATE, { cvId: aliceCv.cvId, offers: [{ ...offer("x").offers[0], company: lone }] }), /^offers\.0\.company: /],
-      ["task title (lone surrogate)", () => alice.post(SYNC, { type: "import-pdf", title: lone }), /^title: /],
+      ["task title (lone surrogate)", () => alice.post(SYNC, { type: "generate-cv", title: lone, payload: { cvId: aliceCv.cvId, offer: offer("x").offers[0] } }), /^title: /],
       ["name at sign-up", () => new ApiClient(url).post("/api/auth/sign-up/email", { email: `${randomUUID()}@example.test`, password: "correct horse battery", name: nul }), /^name: /],
     ];
     for (const [what, send, field] of cases) {

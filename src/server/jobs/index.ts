@@ -18,6 +18,9 @@ export interface JobDeps {
  */
 export const DIAGNOSTIC_TASK_TYPES: ReadonlySet<string> = new Set([noopTask.type]);
 
+/** Task types whose completion writes a CV: creating one needs room under the user's CV cap. */
+export const CV_PRODUCING_TASK_TYPES: ReadonlySet<string> = new Set(["import-pdf", "generate-cv"]);
+
 /** Every task type this application runs. */
 export function createTaskTypes(deps: JobDeps): TaskTypes {
   return new TaskTypes().add(noopTask).add(importPdfTask(deps)).add(generateCvTask(deps));

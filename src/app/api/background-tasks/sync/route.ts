@@ -1,5 +1,6 @@
 import { AppError, badRequest, notFound } from "@/server/errors";
-import { DIAGNOSTIC_TASK_TYPES } from "@/server/jobs";
+import { assertRoomForCvs } from "@/server/cv/repository";
+import { CV_PRODUCING_TASK_TYPES, DIAGNOSTIC_TASK_TYPES } from "@/server/jobs";
 import { deviceIdOf, json, parseWith, queryOf, readJson } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
 import { createTask } from "@/server/tasks/service";
@@ -39,6 +40,7 @@ export const POST = withUser(async ({ request, user, app }) => {
       `"${input.type}" is a diagnostic task type, disabled on this server (ALLOW_DIAGNOSTIC_TASKS=true enables it).`,
     );
   }
+  if (CV_PRODUCING_TASK_TYPES.has(input.type)) await assertRoomForCvs(app.database.db, user.id);
   const { task } = await createTask(app.store, app.types, user.id, input, deviceIdOf(request));
   return json({ task } satisfies TaskResponse, 202);
 });
