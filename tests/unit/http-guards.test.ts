@@ -84,3 +84,12 @@ describe("accounts", () => {
     for (let i = 0; i < SIGN_IN_PER_ACCOUNT.max; i++) expect(fresh.beginSignIn({ account: "w", address: null })).toBe(0);
   });
 });
+
+describe("deep bodies", () => {
+  it("walks a body nested 200,000 levels deep without overflowing the stack", () => {
+    const deep = JSON.parse(`${"[".repeat(200_000)}"a\\u0000"${"]".repeat(200_000)}`);
+    const path = findUnsafeText(deep)!;
+    expect(path.split(".")).toHaveLength(200_000);
+    expect(path).toMatch(/^0(\.0)+$/);
+  });
+});

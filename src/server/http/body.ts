@@ -42,21 +42,37 @@ export async function readBodyBounded(request: Request, limit: number, message: 
   return body;
 }
 
-/** Where the first string holding a NUL byte or a lone UTF-16 surrogate sits in `value` ("offers.0.text"), or null. */
-export function findUnsafeText(value: unknown, path: string[] = []): string | null {
-  if (typeof value === "string") return isSafeText(value) ? null : path.join(".") || "(body)";
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnsafeText(value[i], [...path, String(i)]);
-      if (found !== null) return found;
-    }
-    return null;
+/**
+ * Where the first string holding a NUL byte or a lone UTF-16 surrogate sits in `value` ("offers.0.text"), or
+ * null. Iterative, so that a deeply nested body cannot overflow the stack.
+ */
+export function findUnsafeText(value: unknown): string | null {
+  interface Node {
+    value: unknown;
+    key: string | null;
+    parent: Node | null;
   }
-  if (typeof value === "object" && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
-      if (!isSafeText(key)) return [...path, "(key)"].join(".");
-      const found = findUnsafeText(child, [...path, key]);
-      if (found !== null) return found;
+  // Paths are rebuilt from parent links only for the one string found: no copying per level.
+  const pathOf = (node: Node, extra?: string) => {
+    const keys: string[] = extra ? [extra] : [];
+    for (let n: Node | null = node; n && n.key !== null; n = n.parent) keys.push(n.key);
+    return keys.reverse().join(".") || "(body)";
+  };
+  const stack: Node[] = [{ value, key: null, parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const current = node.value;
+    if (typeof current === "string") {
+      if (!isSafeText(current)) return pathOf(node);
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], key: String(i), parent: node });
+    } else if (typeof current === "object" && current !== null) {
+      const entries = Object.entries(current);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i]!;
+        if (!isSafeText(key)) return pathOf(node, "(key)");
+        stack.push({ value: child, key, parent: node });
+      }
     }
   }
   return null;
@@ -68,7 +84,8 @@ export function isSafeText(text: string): boolean {
   return !text.includes("\u0000") && (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
-export function unsafeTextError(field: string) {
+export function unsafeTextError(path: string) {
+  const field = path.length > 200 ? `${path.slice(0, 200)}…` : path;
   return badRequest(`${field}: contains a NUL character or an invalid Unicode character; remove it and try again.`, "invalid_text");
 }
 
