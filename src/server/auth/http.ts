@@ -6,7 +6,7 @@
  */
 import type { App } from "../app";
 import { AppError } from "../errors";
-import { findUnsafeText, readBodyBounded } from "../http/body";
+import { findUnsafeText, readBodyBounded, unsafeTextError } from "../http/body";
 import { clientIpOf } from "../http/client-ip";
 import { describeForLog } from "../http/respond";
 import { guardApiRequest } from "../http/with-user";
@@ -46,7 +46,7 @@ export async function handleAuthRequest(request: Request, app: App): Promise<Res
           throw new AppError(400, "INVALID_JSON", "The request body is not valid JSON.");
         }
         const unsafe = findUnsafeText(parsed);
-        if (unsafe !== null) throw new AppError(400, "INVALID_TEXT", `${unsafe}: contains a NUL character or an invalid Unicode character.`);
+        if (unsafe !== null) throw new AppError(400, "INVALID_TEXT", unsafeTextError(unsafe).message);
         if (typeof parsed === "object" && parsed !== null) fields = parsed as Record<string, unknown>;
       }
       forwarded = new Request(request.url, { method: request.method, headers: request.headers, body: bytes.byteLength ? bytes : undefined });
