@@ -40,7 +40,7 @@ const pid = server.process.pid!;
 const SERVER_FDS = arg("--server-fds", 4096);
 spawnSync("prlimit", [`--pid=${pid}`, `--nofile=${SERVER_FDS}:${SERVER_FDS}`]);
 const fdLimit = Number(/Max open files\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/limits`, "utf8"))?.[1] ?? 20000);
-const STREAMS = arg("--streams", fdLimit + 500);
+const STREAMS = arg("--streams", fdLimit + 1500);
 
 /** A PDF of `pages` objects around one content stream, with a correct cross-reference table. */
 function pdfWith(contentStream: Buffer, filter: string | null, extra: Buffer | null = null): Buffer {
@@ -178,7 +178,10 @@ const bob = await ApiClient.signUp(server.url);
   const sockets: net.Socket[] = [];
   const request = `GET /api/background-tasks/events HTTP/1.1\r\nHost: ${target.host}\r\nCookie: ${alice.cookieHeader}\r\nAccept: text/event-stream\r\n\r\n`;
   let failed = 0;
-  const open = () =>
+  let reopened = 0;
+  let holding = true;
+  // The attacker keeps the table full: a stream the server closes or refuses is opened again (bounded).
+  const open = (): Promise<void> =>
     new Promise<void>((resolve) => {
       const s = net.connect(Number(target.port), target.hostname, () => {
         s.write(request);
@@ -188,13 +191,21 @@ const bob = await ApiClient.signUp(server.url);
         failed++;
         resolve();
       });
+      s.on("close", () => {
+        if (holding && reopened < STREAMS) {
+          reopened++;
+          setTimeout(() => void open(), 50);
+        }
+      });
       s.on("data", () => {}); // read and drop
       sockets.push(s);
     });
   const t0 = Date.now();
   for (let i = 0; i < STREAMS; i += 250) await Promise.all(Array.from({ length: Math.min(250, STREAMS - i) }, open));
-  await sleep(2000);
+  // Until the server holds its table full (or 60 s): the kernel queues connections the server has yet to accept.
+  for (let waited = 0; waited < 60_000 && fs.readdirSync(`/proc/${pid}/fd`).length < fdLimit - 16; waited += 500) await sleep(500);
   const alive = sockets.filter((s) => !s.destroyed).length;
+  const serverFds = fs.readdirSync(`/proc/${pid}/fd`).length;
   // The other user's requests come from another process: this one holds thousands of sockets.
   const probe = `
     const url = ${JSON.stringify(server.url)}, cookie = ${JSON.stringify(bob.cookieHeader)};
@@ -218,8 +229,9 @@ const bob = await ApiClient.signUp(server.url);
   const verdict = JSON.parse(out.trim().split("\n").pop() || '{"ok":0,"bad":["no answer"]}') as { ok: number; bad: string[] };
   results.sse_flood_other_user_ok = verdict.ok === 40 ? 1 : 0;
   console.log(
-    `push flood: ${STREAMS} streams asked in ${Date.now() - t0} ms, ${alive} still open, ${failed} failed, server RSS ${round(rssMb(pid))} MB; other user: ${verdict.ok}/40 ok ${verdict.bad.join(",")}`,
+    `push flood: ${STREAMS} streams asked in ${Date.now() - t0} ms, ${alive} still open, ${failed} failed, ${reopened} reopened, server fds ${serverFds}/${fdLimit}, RSS ${round(rssMb(pid))} MB; other user: ${verdict.ok}/40 ok ${verdict.bad.join(",")}`,
   );
+  holding = false;
   for (const s of sockets) s.destroy();
   await sleep(2000);
 }
