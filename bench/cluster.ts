@@ -15,7 +15,7 @@ import { percentile, printResult, round } from "./lib/stats";
 
 const url = process.env.BENCH_DATABASE_URL ?? "postgres://cv_tasks:cv_tasks@127.0.0.1:5432/cv_tasks_test";
 const SYNC = "/api/background-tasks/sync";
-const env = { DATABASE_URL: url, AUTH_RATE_LIMIT: "false", TASK_CONCURRENCY: "8", TASK_PER_USER_CONCURRENCY: "8", TASK_ACTIVE_LIMIT: "1000", TASK_HISTORY_LIMIT: "1000" };
+const env = { DATABASE_URL: url, AUTH_RATE_LIMIT: "false", ALLOW_DIAGNOSTIC_TASKS: "true", TASK_CONCURRENCY: "8", TASK_PER_USER_CONCURRENCY: "8", TASK_ACTIVE_LIMIT: "1000", TASK_HISTORY_LIMIT: "1000" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!process.argv.includes("--no-build")) {

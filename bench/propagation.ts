@@ -20,7 +20,7 @@ if (!process.argv.includes("--no-build")) {
   buildApp();
 }
 // The N devices are one user's: lift the per-user stream cap (6) that a real account would hit.
-const server = await startAppServer({ TASK_ACTIVE_LIMIT: "10000", TASK_HISTORY_LIMIT: "10000", PUSH_MAX_STREAMS_PER_USER: String(Math.max(...sizes)) });
+const server = await startAppServer({ ALLOW_DIAGNOSTIC_TASKS: "true", TASK_ACTIVE_LIMIT: "10000", TASK_HISTORY_LIMIT: "10000", PUSH_MAX_STREAMS_PER_USER: String(Math.max(...sizes)) });
 const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.process.pid}/status`, "utf8"))?.[1] ?? 0);
 
 /** One device's push connection: records commit-to-receipt latency of each task event. */

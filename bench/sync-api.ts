@@ -15,7 +15,7 @@ if (!process.argv.includes("--no-build")) {
   console.log("building…");
   buildApp();
 }
-const server = await startAppServer();
+const server = await startAppServer({ ALLOW_DIAGNOSTIC_TASKS: "true" });
 try {
   const client = await ApiClient.signUp(server.url);
 

@@ -6,6 +6,7 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+const serverScript = path.join(root, "server.ts");
 
 export interface AppServer {
   url: string;
@@ -44,7 +45,8 @@ export function buildApp(): void {
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "cv-tasks-"));
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // The app's own server (server.ts: Next.js plus the client address from the socket), as `npm start` runs it.
+  const child = spawn(process.execPath, ["--import", "tsx", serverScript, "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,

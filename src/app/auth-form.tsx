@@ -52,8 +52,21 @@ export function AuthForm({ mode }: { mode: "sign-in" | "sign-up" }) {
         </label>
         <label className="field">
           Password
-          <input name="password" type="password" autoComplete={signUp ? "new-password" : "current-password"} minLength={8} required />
+          <input
+            name="password"
+            type="password"
+            autoComplete={signUp ? "new-password" : "current-password"}
+            minLength={signUp ? 10 : undefined}
+            maxLength={128}
+            aria-describedby={signUp ? "password-hint" : undefined}
+            required
+          />
         </label>
+        {signUp && (
+          <p id="password-hint" className="muted small">
+            At least 10 characters. Common passwords are refused: a phrase of several unrelated words works well.
+          </p>
+        )}
         <button className="primary" type="submit" disabled={pending}>
           {signUp ? "Create account" : "Sign in"}
         </button>

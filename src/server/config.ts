@@ -20,6 +20,9 @@ const envSchema = z.object({
   BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   AUTH_ALLOWED_HOSTS: z.preprocess(emptyAsUndefined, z.string().default("localhost:*,127.0.0.1:*,[::1]:*")),
   AUTH_RATE_LIMIT: flag(true),
+  TRUST_PROXY: intFrom(0, 0, 10),
+  ALLOW_DIAGNOSTIC_TASKS: flag(false),
+  CV_LIMIT_PER_USER: intFrom(500, 1, 100_000),
   RUNNER_ENABLED: flag(true),
   TASK_CONCURRENCY: intFrom(3, 1, 256),
   TASK_PER_USER_CONCURRENCY: intFrom(2, 1, 256),
@@ -76,6 +79,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authUrl: e.BETTER_AUTH_URL,
     authAllowedHosts: e.AUTH_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean),
     authRateLimit: e.AUTH_RATE_LIMIT,
+    /** Reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: the socket's address). */
+    trustProxy: e.TRUST_PROXY,
+    /** Diagnostic task types (noop) may be created through the API. */
+    allowDiagnosticTasks: e.ALLOW_DIAGNOSTIC_TASKS,
+    cvLimitPerUser: e.CV_LIMIT_PER_USER,
     runnerEnabled: e.RUNNER_ENABLED,
     /** Set when LLM_BASE_URL, LLM_API_KEY and LLM_MODEL are all set; otherwise the jobs run offline. */
     llm:

@@ -180,7 +180,14 @@ export const cvIdSchema = z.uuid({ message: "the CV id must be a UUID" });
 
 export interface CvListResponse {
   cvs: CvSummary[];
+  /** Pass back as `?cursor=` for the next page; null on the last page. */
+  nextCursor: string | null;
 }
+
+export const cvListQuerySchema = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number({ message: "limit must be a number from 1 to 100" }).int().min(1, { message: "limit must be a number from 1 to 100" }).max(100, { message: "limit must be a number from 1 to 100" }).optional(),
+});
 export interface CvResponse {
   cv: Cv;
 }

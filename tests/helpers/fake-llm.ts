@@ -22,6 +22,8 @@ export interface FakeLlm {
   delayFor?: (req: FakeLlmRequest) => number | undefined;
   /** What the assistant message says; called per request (index from 0). */
   reply: (req: FakeLlmRequest, index: number) => string;
+  /** When set and it returns a string, the whole HTTP body of the 200 answer (e.g. "" for an empty body). */
+  rawBody?: (req: FakeLlmRequest, index: number) => string | undefined;
   /** Resolves when a request arrives. */
   nextRequest(): Promise<FakeLlmRequest>;
   close(): Promise<void>;
@@ -31,7 +33,9 @@ export interface FakeLlm {
 export const schemaOf = (req: FakeLlmRequest) =>
   (req.body as { response_format?: { json_schema?: { name?: string } } }).response_format?.json_schema?.name;
 
-export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["reply"]; delayFor?: FakeLlm["delayFor"] } = {}): Promise<FakeLlm> {
+export async function startFakeLlm(
+  opts: { delayMs?: number; reply?: FakeLlm["reply"]; delayFor?: FakeLlm["delayFor"]; rawBody?: FakeLlm["rawBody"] } = {},
+): Promise<FakeLlm> {
   const waiters: ((r: FakeLlmRequest) => void)[] = [];
   const fake: FakeLlm = {
     url: "",
@@ -39,6 +43,7 @@ export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["re
     delayMs: opts.delayMs ?? 0,
     reply: opts.reply ?? (() => "{}"),
     delayFor: opts.delayFor,
+    rawBody: opts.rawBody,
     nextRequest: () => new Promise((resolve) => waiters.push(resolve)),
     close: async () => {
       server.closeAllConnections();
@@ -61,6 +66,12 @@ export async function startFakeLlm(opts: { delayMs?: number; reply?: FakeLlm["re
       waiters.splice(0).forEach((w) => w(entry));
       setTimeout(() => {
         if (res.destroyed || res.writableEnded) return;
+        const raw = fake.rawBody?.(entry, index);
+        if (raw !== undefined) {
+          entry.answeredAt = Date.now();
+          res.writeHead(200, { "content-type": "application/json" }).end(raw);
+          return;
+        }
         const content = fake.reply(entry, index);
         entry.answeredAt = Date.now();
         res.writeHead(200, { "content-type": "application/json" }).end(

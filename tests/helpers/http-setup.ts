@@ -10,7 +10,7 @@ declare module "vitest" {
 /** Builds the app as it is now and starts it once for every HTTP test file. */
 export default async function setup(project: TestProject) {
   buildApp();
-  const server = await startAppServer();
+  const server = await startAppServer({ ALLOW_DIAGNOSTIC_TASKS: "true" }) // the suites use the noop type;
   project.provide("baseUrl", server.url);
   return async () => {
     await server.stop();

@@ -14,7 +14,7 @@ const LIFETIME_MS = 2000;
 
 let server: AppServer;
 beforeAll(async () => {
-  server = await startAppServer({ PUSH_STREAM_LIFETIME_MS: String(LIFETIME_MS), TASK_PER_USER_CONCURRENCY: "3" });
+  server = await startAppServer({ ALLOW_DIAGNOSTIC_TASKS: "true", PUSH_STREAM_LIFETIME_MS: String(LIFETIME_MS), TASK_PER_USER_CONCURRENCY: "3" });
 });
 afterAll(async () => {
   await server?.stop();

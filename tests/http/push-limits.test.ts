@@ -22,6 +22,7 @@ const opened: EventStream[] = [];
 
 beforeAll(async () => {
   server = await startAppServer({
+    ALLOW_DIAGNOSTIC_TASKS: "true",
     PUSH_MAX_STREAMS_PER_USER: String(PER_USER),
     PUSH_MAX_STREAMS: String(MAX_STREAMS),
     PUSH_MAX_BUFFER_BYTES: String(BUFFER),

@@ -109,7 +109,7 @@ describe("creating tasks", () => {
   it("answers 400 with a message for bad input, and creates nothing", async () => {
     const before = (await client.get<TaskSyncResponse>(SYNC)).body.tasks.length;
     const cases: [unknown, RegExp, Record<string, string>?][] = [
-      ["{not json", /not valid JSON/],
+      ["{not json", /not valid JSON/, { "content-type": "application/json" }],
       ["", /empty/],
       [{ type: "no-such-type" }, /Unknown task type "no-such-type"/],
       [{ type: "noop", payload: { durationMs: -5 } }, /payload\.durationMs/],
@@ -135,7 +135,9 @@ describe("creating tasks", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toMatch(/action must be one of: cancel, purge/);
     expect((await client.delete<ApiErrorBody>(`${SYNC}?action=cancel`)).status).toBe(400);
-    expect((await client.delete<ApiErrorBody>(`${SYNC}?action=purge`, "{oops")).status).toBe(400);
+    expect((await client.request<ApiErrorBody>("DELETE", `${SYNC}?action=purge`, "{oops", { "content-type": "application/json" })).status).toBe(400);
+    // A body that is not JSON at all: 415.
+    expect((await client.delete<ApiErrorBody>(`${SYNC}?action=purge`, "{oops")).status).toBe(415);
   });
 
   it("refuses more than 20 unfinished tasks with 429 and a clear message", async () => {

@@ -7,16 +7,33 @@ import { useI18n } from "@/client/i18n";
 import { useTaskSync } from "@/client/task-sync/provider";
 import type { CvListResponse, CvSummary, JobOffer } from "@/shared/cv";
 
-/** The user's CVs; refreshed whenever an import or a generation completes, on any device. */
+/**
+ * The user's CVs, page by page (newest first); the first page is refreshed whenever an import or a generation
+ * completes, on any device, and `loadMore` appends the next page.
+ */
 export function useCvList() {
   const { cvRevision } = useTaskSync();
   const [cvs, setCvs] = useState<CvSummary[] | null>(null);
-  const load = useCallback(async () => setCvs((await api<CvListResponse>("/api/cvs")).cvs), []);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const page = await api<CvListResponse>("/api/cvs");
+    setCvs(page.cvs);
+    setNextCursor(page.nextCursor);
+  }, []);
+  const loadMore = useCallback(async () => {
+    if (!nextCursor) return;
+    const page = await api<CvListResponse>(`/api/cvs?cursor=${encodeURIComponent(nextCursor)}`);
+    setCvs((current) => {
+      const seen = new Set((current ?? []).map((cv) => cv.id));
+      return [...(current ?? []), ...page.cvs.filter((cv) => !seen.has(cv.id))];
+    });
+    setNextCursor(page.nextCursor);
+  }, [nextCursor]);
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load, cvRevision]);
-  return cvs;
+  return { cvs, hasMore: nextCursor !== null, loadMore };
 }
 
 function ImportCard() {
@@ -156,10 +173,11 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
   );
 }
 
-function CvList({ cvs }: { cvs: CvSummary[] }) {
+function CvList({ cvs, hasMore, loadMore }: { cvs: CvSummary[]; hasMore: boolean; loadMore: () => Promise<void> }) {
   const { t, locale } = useI18n();
   if (cvs.length === 0) return <p className="muted">{t("list.empty")}</p>;
   return (
+    <>
     <ul className="cv-list" data-testid="cv-list">
       {cvs.map((cv) => (
         <li key={cv.id} className="cv-item" data-cv-id={cv.id}>
@@ -174,12 +192,18 @@ function CvList({ cvs }: { cvs: CvSummary[] }) {
         </li>
       ))}
     </ul>
+    {hasMore && (
+      <button type="button" onClick={() => void loadMore()} data-testid="cv-list-more">
+        {t("list.more")}
+      </button>
+    )}
+    </>
   );
 }
 
 export function Workspace() {
   const { t } = useI18n();
-  const cvs = useCvList();
+  const { cvs, hasMore, loadMore } = useCvList();
   return (
     <div className="workspace">
       <div className="grid">
@@ -188,7 +212,7 @@ export function Workspace() {
       </div>
       <section className="card" aria-labelledby="cvs-title">
         <h1 id="cvs-title">{t("home.title")}</h1>
-        {cvs === null ? <p className="muted">…</p> : <CvList cvs={cvs} />}
+        {cvs === null ? <p className="muted">…</p> : <CvList cvs={cvs} hasMore={hasMore} loadMore={loadMore} />}
       </section>
     </div>
   );

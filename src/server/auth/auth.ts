@@ -4,23 +4,34 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { account, appSetting, session, user, verification } from "../db/schema";
+import { clientIpHeaderName } from "../http/client-ip";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 
 export interface AuthOptions {
   secret: string;
   /** Public URL of the app; when unset, each request's own origin is used if its host is allowed. */
   baseURL?: string;
   allowedHosts: string[];
+  /** Unused by better-auth itself: see ./http.ts. */
   rateLimit: boolean;
 }
 
 export function createAuth(db: Database, options: AuthOptions) {
+  const ipHeader = clientIpHeaderName();
   return betterAuth({
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
     secret: options.secret,
     baseURL: options.baseURL ?? { allowedHosts: options.allowedHosts },
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
-    rateLimit: { enabled: options.rateLimit, window: 60, max: 300 },
+    // Sign-in and sign-up are limited per account and per client address in ./http.ts (AUTH_RATE_LIMIT):
+    // better-auth's own limiter keys on an address alone, and shares one bucket when it has none.
+    rateLimit: { enabled: false },
+    advanced: {
+      // The address the app's server read from the socket (or a trusted proxy), in a header no client can
+      // set; none known: nothing is recorded, rather than whatever X-Forwarded-For a client sent.
+      ipAddress: ipHeader ? { ipAddressHeaders: [ipHeader] } : { disableIpTracking: true },
+    },
     telemetry: { enabled: false },
   });
 }

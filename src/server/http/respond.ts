@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError, badRequest, firstIssueMessage } from "../errors";
+import { readJsonBody } from "./body";
 import { DEVICE_ID_HEADER, deviceIdSchema, type ApiErrorBody } from "../../shared/tasks";
 
 export function json(body: unknown, status = 200): Response {
@@ -14,7 +15,7 @@ export function errorResponse(err: unknown): Response {
     if (typeof retryAfter === "number") response.headers.set("Retry-After", String(retryAfter));
     return response;
   }
-  console.error("[api] unexpected error:", err);
+  console.error(`[api] unexpected error: ${describeForLog(err)}`);
   return json({ error: { code: "internal_error", message: "Something went wrong on the server. Please try again." } }, 500);
 }
 
@@ -25,17 +26,41 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   throw badRequest(firstIssueMessage(parsed.error));
 }
 
-export async function readJson(request: Request, { optional = false } = {}): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === "") {
-    if (optional) return undefined;
-    throw badRequest("The request body is empty; send a JSON object.", "invalid_json");
+/** The JSON body, bounded (413 over MAX_JSON_BYTES) and free of NUL bytes and lone surrogates (400 naming the field). */
+export const readJson = readJsonBody;
+
+/**
+ * What an unexpected error says in the log: its class, its codes (a PostgreSQL SQLSTATE, say) and where it was
+ * thrown, never its message. Messages of database errors carry the query's parameters, that is, user text.
+ */
+export function describeForLog(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (typeof current !== "object") {
+      parts.push(typeof current);
+      break;
+    }
+    const e = current as { name?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+    const name = typeof e.name === "string" ? e.name : (current.constructor?.name ?? "object");
+    const code = typeof e.code === "string" || typeof e.code === "number" ? ` code=${String(e.code).slice(0, 40)}` : "";
+    // The stack begins with "Name: message" (the message may span lines): only what follows is code.
+    const message = typeof (e as { message?: unknown }).message === "string" ? (e as { message: string }).message : "";
+    const header = message ? `${String(e.name)}: ${message}` : String(e.name);
+    const stack = typeof e.stack === "string" ? (e.stack.startsWith(header) ? e.stack.slice(header.length) : e.stack.split("\n").slice(1).join("\n")) : null;
+    const frames =
+      stack !== null
+        ? stack
+            .split("\n")
+            .filter((line) => /^\s+at [\w$.<>\[\] ]*\(?[^\s()]+:\d+:\d+\)?$/.test(line)) // code frames only, not message lines
+            .slice(0, 6)
+            .map((line) => line.trim())
+            .join(" | ")
+        : "";
+    parts.push(`${name}${code}${frames ? ` [${frames}]` : ""}`);
+    current = e.cause;
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest("The request body is not valid JSON.", "invalid_json");
-  }
+  return parts.join(" <- caused by ");
 }
 
 export function queryOf(request: Request): Record<string, string> {

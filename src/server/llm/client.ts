@@ -82,7 +82,7 @@ export class LlmClient {
       try {
         parsed = repairJson(answer);
       } catch {
-        lastProblem = "The answer was not JSON.";
+        lastProblem = answer.trim() === "" ? "The answer was empty." : "The answer was not JSON.";
         messages.push({ role: "assistant", content: answer }, { role: "user", content: `${lastProblem} Answer with the JSON object only.` });
         continue;
       }
@@ -116,9 +116,16 @@ export class LlmClient {
         },
         { signal },
       );
-      return res.choices[0]?.message?.content ?? "";
+      // A server may answer 200 with something that is not a completion at all ({} or a bare string).
+      const choices = (res as { choices?: unknown } | null)?.choices;
+      const content = Array.isArray(choices) ? (choices[0] as { message?: { content?: unknown } } | undefined)?.message?.content : undefined;
+      if (typeof content !== "string") throw new LlmInvalidAnswerError("The language model's answer held no message (not a chat completion).");
+      return content;
     } catch (err) {
       if (signal.aborted || err instanceof APIUserAbortError) throw signal.reason ?? err;
+      if (err instanceof LlmInvalidAnswerError) throw err;
+      // The SDK could not read the HTTP answer itself: an empty body, or a body that is not JSON.
+      if (err instanceof SyntaxError) throw new LlmInvalidAnswerError("The language model's answer was empty or not JSON.");
       if (err instanceof APIConnectionError || err instanceof APIConnectionTimeoutError) {
         throw new LlmUnavailableError(`The language model at ${this.config.baseUrl} could not be reached (${err.message}).`);
       }

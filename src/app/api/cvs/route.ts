@@ -1,8 +1,12 @@
 import { listCvs } from "@/server/cv/repository";
-import { json } from "@/server/http/respond";
+import { json, parseWith, queryOf } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
+import { cvListQuerySchema, type CvListResponse } from "@/shared/cv";
 
 export const dynamic = "force-dynamic";
 
-/** The user's CVs, newest first. */
-export const GET = withUser(async ({ user, app }) => json({ cvs: await listCvs(app.database.db, user.id) }));
+/** The user's CVs, newest first, a page at a time (`?cursor=&limit=`, 50 by default, 100 at most). */
+export const GET = withUser(async ({ request, user, app }) => {
+  const query = parseWith(cvListQuerySchema, queryOf(request));
+  return json((await listCvs(app.database.db, user.id, query)) satisfies CvListResponse);
+});

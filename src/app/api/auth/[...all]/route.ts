@@ -1,8 +1,10 @@
 import { getApp } from "@/server/app";
+import { handleAuthRequest } from "@/server/auth/http";
+
+export const dynamic = "force-dynamic";
 
 async function handler(request: Request) {
-  const { auth } = await getApp();
-  return auth.handler(request);
+  return handleAuthRequest(request, await getApp());
 }
 
 export { handler as GET, handler as POST };

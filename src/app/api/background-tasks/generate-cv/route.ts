@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getCv } from "@/server/cv/repository";
+import { assertRoomForCvs, getCv } from "@/server/cv/repository";
 import { badRequest } from "@/server/errors";
 import { deviceIdOf, json, parseWith, readJson } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
@@ -19,6 +19,7 @@ export const POST = withUser(async ({ request, user, app }) => {
   const body = parseWith(requestSchema, await readJson(request));
   if (body.ids && body.ids.length !== body.offers.length) throw badRequest("ids must give one task id per offer.");
   await getCv(app.database.db, user.id, body.cvId); // 404 for a CV that is not the user's
+  await assertRoomForCvs(app.database.db, user.id, body.offers.length);
   const results = await createTasks(
     app.store,
     app.types,

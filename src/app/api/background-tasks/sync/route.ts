@@ -1,4 +1,6 @@
-import { badRequest, notFound } from "@/server/errors";
+import { AppError, badRequest, notFound } from "@/server/errors";
+import { assertRoomForCvs } from "@/server/cv/repository";
+import { CV_PRODUCING_TASK_TYPES, DIAGNOSTIC_TASK_TYPES } from "@/server/jobs";
 import { deviceIdOf, json, parseWith, queryOf, readJson } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
 import { createTask } from "@/server/tasks/service";
@@ -31,6 +33,14 @@ export const GET = withUser(async ({ request, user, app }) => {
 /** Creates a task (idempotent on a client-chosen id). The server alone sets its status. */
 export const POST = withUser(async ({ request, user, app }) => {
   const input = parseWith(createTaskSchema, await readJson(request));
+  if (DIAGNOSTIC_TASK_TYPES.has(input.type) && !app.config.allowDiagnosticTasks) {
+    throw new AppError(
+      403,
+      "diagnostic_tasks_disabled",
+      `"${input.type}" is a diagnostic task type, disabled on this server (ALLOW_DIAGNOSTIC_TASKS=true enables it).`,
+    );
+  }
+  if (CV_PRODUCING_TASK_TYPES.has(input.type)) await assertRoomForCvs(app.database.db, user.id);
   const { task } = await createTask(app.store, app.types, user.id, input, deviceIdOf(request));
   return json({ task } satisfies TaskResponse, 202);
 });
@@ -40,8 +50,10 @@ export const DELETE = withUser(async ({ request, user, app }) => {
   const { taskId, action } = parseWith(syncDeleteQuerySchema, queryOf(request));
   const deviceId = deviceIdOf(request);
   if (action === "purge") {
+    // Only the tasks named (?taskId=, or {taskIds} in the body) when any are; every finished task otherwise.
     const body = parseWith(purgeBodySchema, await readJson(request, { optional: true }));
-    return json({ deleted: await app.store.purge(user.id, body?.taskIds) } satisfies PurgeResponse);
+    const named = taskId || body?.taskIds ? [...(taskId ? [taskId] : []), ...(body?.taskIds ?? [])] : undefined;
+    return json({ deleted: await app.store.purge(user.id, named) } satisfies PurgeResponse);
   }
   if (!taskId) throw badRequest(action === "cancel" ? "taskId is required to cancel a task." : "taskId is required to delete a task.");
   if (action === "cancel") return json({ task: await app.store.cancel(user.id, taskId, deviceId) } satisfies TaskResponse);
