@@ -1,10 +1,10 @@
 import { runWorker as runOwnedWorker } from "./context";
-import type { TaskControl } from "./registry";
+import { createTaskControl } from "./registry";
 import type { WorkerRunOptions } from "./types";
 
 /** Runs a worker thread outside any task (request-time checks, scripts), still terminated on abort. */
 export function runStandaloneWorker<T>(script: string, options: WorkerRunOptions, signal?: AbortSignal): Promise<T> {
-  const control: TaskControl = { controller: new AbortController(), workers: new Set(), children: new Set() };
+  const control = createTaskControl();
   signal?.addEventListener("abort", () => {
     control.controller.abort(signal.reason);
     for (const w of control.workers) void w.terminate();
