@@ -34,7 +34,7 @@ export interface Engine extends EngineNode {
   events: TaskEngineEvents;
   changes: TaskChangeEvent[];
   /** Another process on the same database (PostgreSQL: its own connection pool). */
-  node(opts?: { poolSize?: number }): Promise<EngineNode>;
+  node(opts?: { poolSize?: number; latencyMs?: number }): Promise<EngineNode>;
   addUser(): Promise<string>;
   /** Waits until every runner of this engine has no running task. */
   runnerIdle(): Promise<void>;
@@ -108,7 +108,7 @@ export async function createEngine(opts: {
   const limits = { historyLimit: 100, activeLimit: 20, ...opts.limits };
   const pools: pg.Pool[] = [];
   let database: DatabaseHandle;
-  let openPool: ((size: number) => Database) | null = null;
+  let openPool: ((size: number, latencyMs?: number) => Database) | null = null;
   let dropSchema = async () => {};
   if (backend === "pglite") {
     database = await openDatabase({ kind: "pglite" });
@@ -116,9 +116,21 @@ export async function createEngine(opts: {
     if (!PG_URL) throw new Error("TEST_DATABASE_URL is not set");
     const fresh = await freshSchema(PG_URL);
     dropSchema = fresh.drop;
-    openPool = (size) => {
+    openPool = (size, latencyMs = 0) => {
       const pool = new pg.Pool({ connectionString: PG_URL, max: size, options: `-c search_path="${fresh.name}"` });
       pool.on("error", () => {});
+      // A jittery network: each query waits 0 to 2 × latencyMs before it is sent, as from another machine.
+      if (latencyMs > 0) {
+        pool.on("connect", (client) => {
+          const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+          (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+            const wait = Math.random() * 2 * latencyMs;
+            return typeof args[args.length - 1] === "function"
+              ? void setTimeout(() => send(...args), wait)
+              : new Promise((r) => setTimeout(r, wait)).then(() => send(...args));
+          };
+        });
+      }
       pools.push(pool);
       return drizzle(pool, { schema }) as unknown as Database;
     };
@@ -172,7 +184,7 @@ export async function createEngine(opts: {
     types,
     changes,
     async node(nodeOpts = {}) {
-      return makeNode(openPool ? openPool(nodeOpts.poolSize ?? 10) : database.db);
+      return makeNode(openPool ? openPool(nodeOpts.poolSize ?? 10, nodeOpts.latencyMs) : database.db);
     },
     async addUser() {
       const id = randomUUID();
