@@ -105,7 +105,7 @@ describeBackends(
         running.set(ctx.userId, now);
         maxPerUser = Math.max(maxPerUser, now);
         try {
-          await sleep(20 + Math.floor(Math.random() * 60));
+          await sleep(5 + Math.floor(Math.random() * 30));
         } finally {
           running.set(ctx.userId, running.get(ctx.userId)! - 1);
         }
@@ -114,23 +114,24 @@ describeBackends(
       const job = { type: "job", payloadSchema: z.object({}).passthrough(), defaultTitle: () => "job", run: work } as unknown as TaskDefinition<never>;
       engine = await createEngine({ backend, types: [job], limits: { activeLimit: 100 } });
       const second = await engine.node({ poolSize: 5 });
+      // As NOTIFY does between processes: each one hears the other's "work is claimable" (and both wake at once).
+      for (const [from, to] of [[engine, second], [second, engine]] as const) {
+        from.bus.onChange((e) => {
+          if (e.claimable && e.task) to.bus.publishChange({ ...e, task: undefined });
+        });
+      }
       const ranBy = new Map<string, number>();
       for (const node of [engine, second]) node.events.on("claimed", (e) => ranBy.set(e.owner, (ranBy.get(e.owner) ?? 0) + 1));
-      const options = { concurrency: 4, perUserConcurrency: 2, pollMs: 20 };
-      await engine.runner({ ...options, ownerId: "worker-1" }).start();
-      await second.runner({ ...options, ownerId: "worker-2" }).start();
-
       const users = await Promise.all([1, 2, 3].map(() => engine.addUser()));
       const ids: [string, string][] = [];
-      await Promise.all(
-        users.map(async (userId, u) => {
-          for (let i = 0; i < 20; i++) {
-            const id = randomUUID();
-            await (u % 2 === 0 ? engine : second).store.create(userId, { id, type: "job", title: "job", payload: {} }, null);
-            ids.push([userId, id]);
-          }
-        }),
-      );
+      // Every queue is deep before the runners start, so that a broken limit would show.
+      for (const userId of users) {
+        const tasks = Array.from({ length: 30 }, () => ({ id: randomUUID(), type: "job", title: "job", payload: {} }));
+        await engine.store.createMany(userId, tasks, null);
+        for (const t of tasks) ids.push([userId, t.id]);
+      }
+      const options = { concurrency: 4, perUserConcurrency: 2, pollMs: 20 };
+      await Promise.all([engine.runner({ ...options, ownerId: "worker-1" }).start(), second.runner({ ...options, ownerId: "worker-2" }).start()]);
       for (const [userId, id] of ids) {
         for (;;) {
           const task = await engine.store.get(userId, id);
