@@ -139,7 +139,7 @@ export async function createEngine(opts: {
 
   const runners: TaskRunner[] = [];
   const changes: TaskChangeEvent[] = [];
-  let types: TaskTypes;
+  const typesOf: { types?: TaskTypes } = {}; // set once the main store exists (the app's jobs need it)
   const makeNode = (db: Database): EngineNode => {
     const bus = new InProcessEventBus();
     bus.onChange((e) => changes.push(e));
@@ -155,7 +155,7 @@ export async function createEngine(opts: {
         const runner = new TaskRunner({
           store,
           bus,
-          types,
+          types: typesOf.types!,
           registry,
           concurrency: 3,
           perUserConcurrency: 2,
@@ -173,10 +173,11 @@ export async function createEngine(opts: {
     };
   };
   const main = makeNode(database.db);
-  types =
+  const types =
     opts.types === "app"
       ? createTaskTypes({ db: database.db, store: main.store, llm: opts.llm ? new LlmClient(opts.llm) : null })
       : new TaskTypes(opts.types ?? []);
+  typesOf.types = types;
   return {
     ...main,
     backend,

@@ -220,9 +220,9 @@ export class TaskRunner {
     try {
       do {
         this.fillAgain = false;
-        if (this.active.size >= this.opts.concurrency) break;
-        // Expired leases go back to the queue before anything is claimed, so they count for nothing.
+        // Expired leases go back to the queue before anything is claimed (here or by another runner).
         await this.sweep();
+        if (this.active.size >= this.opts.concurrency) break;
         while (!this.stopping && this.active.size < this.opts.concurrency) {
           const row = await this.opts.store.claimNext(
             this.ownerId,
