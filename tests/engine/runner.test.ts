@@ -437,10 +437,12 @@ describeBackends("runner", (backend) => {
   });
 });
 
-describe("process registry [pglite]", () => {
+// The registry does not depend on the database: PGlite only.
+describeBackends("process registry", (backend) => {
   it("passes an AbortSignal that fires on cancel, and discards what the handler returns afterwards", async () => {
     let aborted = false;
     engine = await createEngine({
+      backend,
       types: [
         define("listens", async (ctx) => {
           ctx.signal.addEventListener("abort", () => (aborted = true));
@@ -464,6 +466,7 @@ describe("process registry [pglite]", () => {
 
   it("SIGKILLs a child process that ignores SIGTERM after the grace period", async () => {
     engine = await createEngine({
+      backend,
       killGraceMs: 500,
       types: [
         define("child", (ctx) =>
@@ -492,6 +495,7 @@ describe("process registry [pglite]", () => {
 
   it("a child that honours SIGTERM stops at once, without waiting for the grace period", async () => {
     engine = await createEngine({
+      backend,
       killGraceMs: 10_000,
       types: [define("child", (ctx) => ctx.runChild(process.execPath, ["-e", "console.log('ready'); setInterval(() => {}, 1000)"]))],
     });
@@ -510,6 +514,7 @@ describe("process registry [pglite]", () => {
   it("terminates a worker thread stuck in a busy loop, without waiting for it", async () => {
     let handlerSettledAt = 0;
     engine = await createEngine({
+      backend,
       types: [
         define("busy", async (ctx) => {
           try {
@@ -538,6 +543,7 @@ describe("process registry [pglite]", () => {
 
   it("fails a worker that runs out of its memory limit or its time limit, and the host survives", async () => {
     engine = await createEngine({
+      backend,
       types: [
         define("greedy", (ctx) => ctx.runWorker(fixture("greedy-worker.mjs"), { resourceLimits: { maxOldGenerationSizeMb: 32 } })),
         define("slow", (ctx) => ctx.runWorker(fixture("busy-worker.mjs"), { timeoutMs: 300 })),
@@ -552,7 +558,7 @@ describe("process registry [pglite]", () => {
     expect(g.error?.code).toBe("out_of_memory");
     expect(s.error).toEqual({ code: "timeout", message: expect.stringMatching(/longer than/) });
   });
-});
+}, ["pglite"]);
 
 function isAlive(pid: number): boolean {
   // A zombie still answers kill(0): ask ps for the state too.
