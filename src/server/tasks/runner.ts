@@ -246,7 +246,7 @@ export class TaskRunner {
     const every = Math.min(this.pollMs, this.leaseMs / 4);
     if (Date.now() - this.lastSweep < every) return;
     this.lastSweep = Date.now();
-    await this.opts.store.recoverOrphans({ everything: false, maxAttempts: this.opts.maxAttempts, reason: this.opts.soleRunner ? RESTART_REASON : LEASE_REASON });
+    await this.opts.store.recoverOrphans({ everything: false, maxAttempts: this.opts.maxAttempts, reason: LEASE_REASON });
   }
 
   private async poll() {
