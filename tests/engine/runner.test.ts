@@ -3,7 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { setTimeout as sleepAbortable } from "node:timers/promises";
 import { eq, isNotNull } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { z } from "zod";
 import { backgroundTask, taskTombstone } from "@/server/db/schema";
 import { RunnerConfigError } from "@/server/tasks/runner";

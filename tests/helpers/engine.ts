@@ -51,6 +51,8 @@ if (ONLY?.includes("postgres") && !PG_URL) {
 /** The backends the engine suites run on: PGlite, and PostgreSQL when TEST_DATABASE_URL is set. */
 export const BACKENDS: Backend[] = ONLY ?? ["pglite", "postgres"];
 
+let skipNoticeShown = false;
+
 /**
  * Runs `fn` once per backend. Without TEST_DATABASE_URL the PostgreSQL variant is skipped, saying why.
  * Concurrency is only real on PostgreSQL: PGlite runs one transaction at a time.
@@ -58,6 +60,10 @@ export const BACKENDS: Backend[] = ONLY ?? ["pglite", "postgres"];
 export function describeBackends(title: string, fn: (backend: Backend) => void, backends: Backend[] = BACKENDS) {
   for (const backend of backends.filter((b) => BACKENDS.includes(b))) {
     if (backend === "postgres" && !PG_URL) {
+      if (!skipNoticeShown) {
+        skipNoticeShown = true;
+        console.warn("[engine] PostgreSQL variants skipped: TEST_DATABASE_URL is not set (npm run test:engine-pg runs them).");
+      }
       describe.skip(`${title} [postgres: skipped, set TEST_DATABASE_URL to run it]`, () => fn(backend));
     } else {
       describe(`${title} [${backend}]`, () => fn(backend));
