@@ -65,6 +65,22 @@ describeBackends("runner", (backend) => {
     expect(await db.select().from(backgroundTask).where(eq(backgroundTask.status, "running"))).toEqual([]);
   });
 
+  it("a dead runner's task runs again within about a second of its lease expiring (sweeps once a second)", async () => {
+    engine = await createEngine({ backend, types: [define("job", async () => "again")] });
+    const userId = await engine.addUser();
+    const id = await create(engine, userId, "job");
+    const expiresAt = Date.now() + 1500;
+    // As a worker killed with -9 leaves it: running, leased, nobody renewing.
+    await engine.database.db.update(backgroundTask).set({ status: "running", attempts: 1, startedAt: Date.now(), leaseOwner: "killed", leaseExpiresAt: expiresAt }).where(eq(backgroundTask.id, id));
+    const claimed = engine.events.next("claimed", (e) => e.taskId === id);
+    await engine.runner({ pollMs: 1000, soleRunner: false, maxAttempts: 3 }).start();
+    await claimed;
+    const late = Date.now() - expiresAt;
+    expect(late).toBeGreaterThanOrEqual(0); // never while the lease was live
+    expect(late).toBeLessThan(3000); // a sweep a second, with a wide margin for a loaded machine
+    expect(await untilTask(engine, userId, id, (t) => t.status === "completed")).toMatchObject({ attempts: 2, result: "again" });
+  });
+
   it("starts tasks round-robin across users (FIFO within a user) under the process limit (3) and the per-user limit (2)", async () => {
     const gates = new Map<string, () => void>();
     const started: string[] = [];
