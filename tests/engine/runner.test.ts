@@ -364,27 +364,35 @@ describeBackends("runner", (backend) => {
     expect(() => engine.runner({ leaseMs: 30_000, shutdownGraceMs: 30_000 })).toThrow(/TASK_SHUTDOWN_GRACE_MS=30000.*TASK_LEASE_MS=30000/);
   });
 
-  it("stop() waits for a claim in flight: no task starts after it resolved", async () => {
-    const started: number[] = [];
-    engine = await createEngine({ backend, types: [define("job", async () => void started.push(Date.now()))] });
+  it("stop() waits for a claim in flight: the task it claimed goes back to the queue, never started", async () => {
+    const started: string[] = [];
+    engine = await createEngine({ backend, types: [define("job", async (ctx) => void started.push(ctx.taskId))] });
     const userId = await engine.addUser();
-    const runner = engine.runner();
-    await runner.start();
+    const id = await create(engine, userId, "job");
     const real = engine.store.claimNext.bind(engine.store);
     let claimEntered!: () => void;
     const entered = new Promise<void>((r) => (claimEntered = r));
+    const claimsEndedAt: number[] = [];
     engine.store.claimNext = async (...args) => {
       claimEntered();
       await sleep(50); // a slow claim round trip
-      return real(...args);
+      try {
+        return await real(...args);
+      } finally {
+        claimsEndedAt.push(Date.now());
+      }
     };
-    await create(engine, userId, "job");
+    const runner = engine.runner();
+    await runner.start();
     await entered;
     await runner.stop();
     const stoppedAt = Date.now();
-    await sleep(100);
-    expect(started.every((t) => t <= stoppedAt)).toBe(true);
+    expect(claimsEndedAt.length).toBeGreaterThan(0);
+    expect(Math.max(...claimsEndedAt)).toBeLessThanOrEqual(stoppedAt); // no claim outlived stop()
+    // Right after stop(): nothing running, nothing started, the task queued as before.
     expect(await engine.database.db.select().from(backgroundTask).where(eq(backgroundTask.status, "running"))).toEqual([]);
+    expect(await engine.store.get(userId, id)).toMatchObject({ status: "queued", attempts: 0 });
+    expect(started).toEqual([]);
   });
 
   it("a runner that finds its lease lost aborts its local work, writes nothing, and never claims that task again while it still runs here", async () => {

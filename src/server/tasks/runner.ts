@@ -233,6 +233,12 @@ export class TaskRunner {
             this.opts.registry.runningTaskIds(),
           );
           if (!row) break;
+          if (this.stopping) {
+            // Claimed while stop() was called: it goes straight back to the queue, never started here.
+            const fence = { taskId: row.id, userId: row.userId, owner: this.ownerId, attempt: row.attempts };
+            if ((await this.write("requeue", row.id, () => this.opts.store.requeue(fence))) === false) await this.write("release", row.id, () => this.opts.store.releaseLease(fence));
+            break;
+          }
           this.launch(row);
         }
       } while (this.fillAgain && !this.stopping);
