@@ -65,6 +65,7 @@ export async function createApp(config: AppConfig): Promise<App> {
         globalConcurrency: config.tasks.globalConcurrency,
         leaseMs: config.tasks.leaseMs,
         heartbeatMs: config.tasks.heartbeatMs,
+        shutdownGraceMs: config.tasks.shutdownGraceMs,
       })
     : null;
   const auth = createAuth(database.db, {

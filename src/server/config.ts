@@ -34,7 +34,8 @@ const envSchema = z.object({
   TASK_GLOBAL_CONCURRENCY: intFrom(0, 0, 100_000),
   TASK_LEASE_MS: intFrom(30_000, 500, 3_600_000),
   TASK_HEARTBEAT_MS: intFrom(5000, 100, 600_000),
-  TASK_SHUTDOWN_GRACE_MS: intFrom(30_000, 0, 3_600_000),
+  // Shorter than the lease (the runner refuses to start otherwise).
+  TASK_SHUTDOWN_GRACE_MS: intFrom(20_000, 0, 3_600_000),
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),

@@ -106,8 +106,7 @@ describe("import-pdf, offline", () => {
     await sleep(20);
     const cancelled = await engine.store.cancel(userId, task.id, "device-b");
     expect(cancelled.status).toBe("cancelled");
-    await engine.runnerIdle();
-    await sleep(200);
+    await engine.runnerIdle(); // the work has stopped and its bookkeeping is done
     expect((await engine.store.get(userId, task.id))!.status).toBe("cancelled");
     expect(await cvsOfTask(engine, task.id)).toEqual([]);
   });
@@ -170,7 +169,6 @@ describe("generate-cv, offline", () => {
     const task = await generate(engine, userId, baseId);
     await engine.store.cancel(userId, task.id, "device-b");
     await engine.runnerIdle();
-    await sleep(100);
     expect((await engine.store.get(userId, task.id))!.status).toBe("cancelled");
     expect(await cvsOfTask(engine, task.id)).toEqual([]);
   });

@@ -4,16 +4,21 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { backgroundTask, taskTombstone } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { TaskSyncResponse } from "@/shared/tasks";
-import { createEngine, type Engine } from "../helpers/engine";
+import { createEngine, describeBackends, type Engine, type EngineNode } from "../helpers/engine";
 
 let engine: Engine;
-afterEach(() => engine.close());
+afterEach(() => engine?.close());
 
 const newTask = (title = "t") => ({ id: randomUUID(), type: "noop", title, payload: {} });
 
 /** Marks tasks finished directly, as if they had run. */
 async function finish(e: Engine, ids: string[], status: "completed" | "failed" | "cancelled" = "completed") {
   await e.database.db.update(backgroundTask).set({ status, finishedAt: Date.now() }).where(inArray(backgroundTask.id, ids));
+}
+
+/** Three processes on the same database (on PostgreSQL, three connection pools): the engine and two more. */
+async function nodesOf(e: Engine): Promise<EngineNode[]> {
+  return [e, await e.node({ poolSize: 5 }), await e.node({ poolSize: 5 })];
 }
 
 /** Applies a sync response to a device's local state, the way the client does. */
@@ -23,18 +28,20 @@ function apply(local: Map<string, string>, res: TaskSyncResponse) {
   for (const id of res.deleted) local.delete(id);
 }
 
+describeBackends("store", (backend) => {
 describe("history cap", () => {
   beforeEach(async () => {
-    engine = await createEngine({ limits: { historyLimit: 100, activeLimit: 1000 } });
+    engine = await createEngine({ backend, limits: { historyLimit: 100, activeLimit: 1000 } });
   });
 
-  it("100 concurrent creations on top of 100 finished tasks leave exactly 100, all the new ones", async () => {
+  it("100 concurrent creations from three processes on top of 100 finished tasks leave exactly 100, all the new ones", async () => {
     const userId = await engine.addUser();
     const old = [];
     for (let i = 0; i < 100; i++) old.push((await engine.store.create(userId, newTask(`old ${i}`), null)).task.id);
     await finish(engine, old);
 
-    const created = await Promise.all(Array.from({ length: 100 }, () => engine.store.create(userId, newTask("new"), null)));
+    const nodes = await nodesOf(engine);
+    const created = await Promise.all(Array.from({ length: 100 }, (_, i) => nodes[i % 3]!.store.create(userId, newTask("new"), null)));
     const rows = await engine.database.db.select().from(backgroundTask).where(eq(backgroundTask.userId, userId));
     expect(rows).toHaveLength(100);
     expect(new Set(rows.map((r) => r.id))).toEqual(new Set(created.map((c) => c.task.id)));
@@ -47,7 +54,8 @@ describe("history cap", () => {
     const activeOld = ids.slice(0, 10); // the oldest ten stay queued
     await finish(engine, ids.slice(10));
 
-    const created = await Promise.all(Array.from({ length: 95 }, () => engine.store.create(userId, newTask(), null)));
+    const nodes = await nodesOf(engine);
+    const created = await Promise.all(Array.from({ length: 95 }, (_, i) => nodes[i % 3]!.store.create(userId, newTask(), null)));
     const rows = await engine.database.db.select().from(backgroundTask).where(eq(backgroundTask.userId, userId));
     const remaining = new Set(rows.map((r) => r.id));
     // 105 active tasks cannot fit in 100: every finished one went, no active one did.
@@ -57,7 +65,7 @@ describe("history cap", () => {
   });
 
   it("records tombstones for the tasks the cap dropped, so other devices drop them too", async () => {
-    engine = await createEngine({ limits: { historyLimit: 3, activeLimit: 10 } }).then(async (e) => (await engine.close(), e));
+    engine = await createEngine({ backend, limits: { historyLimit: 3, activeLimit: 10 } }).then(async (e) => (await engine.close(), e));
     const userId = await engine.addUser();
     const first = (await engine.store.create(userId, newTask(), null)).task.id;
     await finish(engine, [first]);
@@ -71,12 +79,13 @@ describe("history cap", () => {
 
 describe("active-task cap", () => {
   beforeEach(async () => {
-    engine = await createEngine({ limits: { historyLimit: 100, activeLimit: 20 } });
+    engine = await createEngine({ backend, limits: { historyLimit: 100, activeLimit: 20 } });
   });
 
   it("refuses the 21st unfinished task with 429 under concurrent creation, and drops nothing", async () => {
     const userId = await engine.addUser();
-    const results = await Promise.allSettled(Array.from({ length: 30 }, () => engine.store.create(userId, newTask(), null)));
+    const nodes = await nodesOf(engine);
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => nodes[i % 3]!.store.create(userId, newTask(), null)));
     const ok = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(ok).toHaveLength(20);
@@ -92,7 +101,7 @@ describe("active-task cap", () => {
 
 describe("idempotent creation", () => {
   beforeEach(async () => {
-    engine = await createEngine();
+    engine = await createEngine({ backend });
   });
 
   it("creates one task for the same id sent twice, and refuses another user's id with 409", async () => {
@@ -115,7 +124,7 @@ describe("idempotent creation", () => {
 
 describe("delta sync", () => {
   beforeEach(async () => {
-    engine = await createEngine();
+    engine = await createEngine({ backend });
   });
 
   it("keeps a second device exactly in step across creates, updates and deletes", async () => {
@@ -181,7 +190,7 @@ describe("delta sync", () => {
 
 describe("purge", () => {
   beforeEach(async () => {
-    engine = await createEngine();
+    engine = await createEngine({ backend });
   });
 
   it("deletes finished tasks only, and a second device sees the deletions through since", async () => {
@@ -213,4 +222,5 @@ describe("purge", () => {
       .where(and(eq(backgroundTask.userId, userId)));
     expect(rows.map((r) => r.status).sort()).toEqual(["queued", "queued", "running"]);
   });
+});
 });

@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -123,11 +124,20 @@ export const backgroundTask = pgTable(
     /** Which runner process holds the task while it runs, and until when. */
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: ms("lease_expires_at"),
+    /**
+     * Internal: the user deleted the task while its work was still stopping. The row (cancelled, still
+     * leased, holding its user's slot) is deleted, with its tombstone, once the work has stopped.
+     */
+    deletePending: boolean("delete_pending").notNull().default(false),
   },
   (t) => [
     index("background_task_user_created_idx").on(t.userId, t.createdAt),
     index("background_task_user_version_idx").on(t.userId, t.version),
     index("background_task_queue_idx").on(t.createdAt, t.seq).where(sql`${t.status} = 'queued'`),
+    /** Each user's oldest queued task (the head of their queue, for round-robin claims). */
+    index("background_task_user_queue_idx").on(t.userId, t.createdAt, t.seq).where(sql`${t.status} = 'queued'`),
+    /** Leased rows: live leases count against the per-user limit; expired ones are recovered. */
+    index("background_task_lease_idx").on(t.userId, t.leaseExpiresAt).where(sql`${t.leaseOwner} is not null`),
     index("background_task_running_idx").on(t.userId).where(sql`${t.status} = 'running'`),
     check("background_task_status_check", sql`${t.status} in ('queued', 'running', 'completed', 'failed', 'cancelled')`),
     check("background_task_progress_check", sql`${t.progress} between 0 and 100`),
@@ -146,20 +156,23 @@ export const taskClock = pgTable("task_clock", {
   version: ms("version").notNull().default(0),
   /** Tombstones at or below this version were pruned: an older cursor needs a full resync. */
   tombstoneFloor: ms("tombstone_floor").notNull().default(0),
+  /** When a task of this user last started: claims go to the user who waited longest (round-robin). */
+  lastStartedAt: ms("last_started_at"),
 });
 
 /** What a deleted task leaves behind, so an incremental sync can tell a device what disappeared. */
 export const taskTombstone = pgTable(
   "task_tombstone",
   {
-    taskId: uuid("task_id").primaryKey(),
+    /** Scoped to its user: another user reusing a deleted id never touches this tombstone. */
+    taskId: uuid("task_id").notNull(),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
     version: ms("version").notNull(),
     deletedAt: ms("deleted_at").notNull(),
   },
-  (t) => [index("task_tombstone_user_version_idx").on(t.userId, t.version)],
+  (t) => [primaryKey({ columns: [t.userId, t.taskId] }), index("task_tombstone_user_version_idx").on(t.userId, t.version)],
 );
 
 export type BackgroundTaskRow = typeof backgroundTask.$inferSelect;

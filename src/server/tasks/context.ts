@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { Worker } from "node:worker_threads";
-import type { TaskControl } from "./registry";
+import { terminateWorker, type TaskControl } from "./registry";
 import { TaskFailure, type ChildResult, type ChildRunOptions, type WorkerRunOptions } from "./types";
 
 const abortReason = (signal: AbortSignal) =>
@@ -8,7 +8,7 @@ const abortReason = (signal: AbortSignal) =>
 
 /**
  * Runs a worker thread owned by the task: cancel terminates it at once (the registry calls terminate()),
- * and this promise rejects without waiting for the thread. With `prewarm`, the thread comes from a pool
+ * and this promise rejects without waiting for the thread (the task's slot does wait for it). With `prewarm`, the thread comes from a pool
  * of warm threads and goes back to it after a clean result; any other ending terminates it.
  */
 export function runWorker<T>(control: TaskControl, script: string | URL, options: WorkerRunOptions = {}): Promise<T> {
@@ -27,7 +27,7 @@ export function runWorker<T>(control: TaskControl, script: string | URL, options
       worker.off("message", onMessage).off("error", onError).off("exit", onExit);
       control.workers.delete(worker);
       if (pooled && reusable && !signal.aborted) warmPool.give(script, options.resourceLimits, worker);
-      else void worker.terminate();
+      else terminateWorker(control, worker);
       fn();
     };
     const onAbort = () => finish(() => reject(abortReason(signal)));
@@ -152,21 +152,13 @@ export function runChild(
           finish(() => reject(new TaskFailure("timeout", `The process took longer than ${Math.round(options.timeoutMs! / 1000)} s and was stopped.`)));
         }, options.timeoutMs)
       : undefined;
-    child.on("error", (err) => finish(() => reject(err)));
+    child.on("error", (err) => {
+      if (child.pid === undefined) control.children.delete(child); // never started
+      finish(() => reject(err));
+    });
     child.on("close", (exitCode, sig) => {
       control.children.delete(child);
       finish(() => resolve({ exitCode, signal: sig, ...out }));
     });
   });
-}
-
-/** A child process someone else spawned, owned by the task until the returned function gives it back. */
-export function adoptChild(control: TaskControl, child: ChildProcess): () => void {
-  control.children.add(child);
-  const forget = () => control.children.delete(child);
-  child.once("exit", forget);
-  return () => {
-    child.off("exit", forget);
-    forget();
-  };
 }

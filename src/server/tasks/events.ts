@@ -12,6 +12,11 @@ export interface TaskChangeEvent {
   at?: number;
   /** The task as committed (in-process only; other processes read it). */
   task?: BackgroundTask;
+  /**
+   * The change may let a runner claim work: a task was queued, or a slot was freed (a task finished or
+   * gave its lease back). Progress is not: runners wake only for this, never for every change.
+   */
+  claimable?: boolean;
 }
 
 /** A request to stop a task's work, wherever it runs. */
@@ -32,10 +37,11 @@ export interface TaskEventBus {
   /** Across processes: called when notifications may have been missed, so listeners resync. */
   onResync?(listener: () => void): () => void;
   /**
-   * Across processes: sends the changes from inside the transaction that makes them (PostgreSQL
-   * delivers NOTIFY at commit, only if it commits); publishChange then only delivers them locally.
+   * Across processes: sends the changes and cancels from inside the transaction that makes them
+   * (PostgreSQL delivers NOTIFY at commit, only if it commits); publishChange and publishCancel then only
+   * deliver them locally.
    */
-  notifyInTransaction?(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[]): Promise<void>;
+  notifyInTransaction?(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[], cancels?: TaskCancelEvent[]): Promise<void>;
 }
 
 export class InProcessEventBus implements TaskEventBus {
@@ -62,5 +68,79 @@ export class InProcessEventBus implements TaskEventBus {
   onCancel(listener: (event: TaskCancelEvent) => void) {
     this.emitter.on("cancel", listener);
     return () => void this.emitter.off("cancel", listener);
+  }
+}
+
+// ---------- lifecycle events: what the engine did, for tests to wait on and operators to log or count ----------
+
+interface TaskRef {
+  taskId: string;
+  userId: string;
+}
+
+/**
+ * Every lifecycle event of the engine and its payload. Emitting costs nothing when nobody listens: the
+ * default emitter of a store or runner is a plain `TaskEngineEvents` with no listener (an explicit no-op).
+ */
+export interface TaskEngineEventMap {
+  /** A runner moved a queued task to running under its lease. */
+  claimed: TaskRef & { owner: string; attempt: number };
+  /** A progress write was committed. */
+  progress: TaskRef & { percent: number; stage: string | null };
+  completed: TaskRef & { attempt: number };
+  failed: TaskRef & { attempt: number; code: string };
+  /** A user's cancel was committed (the user sees `cancelled` now; the work may still be stopping). */
+  cancelled: TaskRef & { wasRunning: boolean };
+  /** A task's work has really stopped here (its children exited, its threads terminated). */
+  stopped: TaskRef & { reason: "finished" | "cancelled" | "lease_lost" | "shutdown"; stoppingMs: number };
+  /** A runner gave up its lease after the work stopped: the user's slot is free. */
+  slotFreed: TaskRef & { owner: string };
+  /** A runner found its lease gone (expired and taken over): its local work was aborted, nothing written. */
+  leaseLost: TaskRef & { owner: string; attempt: number };
+  /** A running task was put back in the queue by its runner (shutdown). */
+  requeued: TaskRef & { reason: "shutdown" };
+  /** Recovery took back a task whose runner died or lost it. */
+  recovered: TaskRef & { outcome: "requeued" | "failed" | "released" | "deleted" };
+  /** A terminal write failed with a retryable error and is tried again. */
+  writeRetried: { operation: string; taskId: string; attempt: number; error: string };
+  /** A terminal write could not be made: the lease is kept, so expiry recovery takes the task back. */
+  writeAbandoned: { operation: string; taskId: string; error: string };
+  /** A runner loop step (claim, heartbeat, sweep) failed; the loop goes on. */
+  loopError: { step: string; error: string };
+  /** The LISTEN connection came back after a loss (emitted by the PostgreSQL bus). */
+  listenReconnected: { downtimeMs: number };
+  /** Notifications may have been missed: push clients are told to resync through their cursor. */
+  resync: { reason: string };
+}
+
+export type TaskEngineEventName = keyof TaskEngineEventMap;
+
+/** A typed emitter for the engine's lifecycle events. */
+export class TaskEngineEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit<K extends TaskEngineEventName>(name: K, payload: TaskEngineEventMap[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  /** Returns the unsubscribe function. */
+  on<K extends TaskEngineEventName>(name: K, listener: (payload: TaskEngineEventMap[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => void this.emitter.off(name, listener);
+  }
+
+  /** Resolves with the next event `name` whose payload passes `filter`. */
+  next<K extends TaskEngineEventName>(name: K, filter: (payload: TaskEngineEventMap[K]) => boolean = () => true): Promise<TaskEngineEventMap[K]> {
+    return new Promise((resolve) => {
+      const off = this.on(name, (payload) => {
+        if (!filter(payload)) return;
+        off();
+        resolve(payload);
+      });
+    });
   }
 }

@@ -79,10 +79,10 @@ export class PostgresEventBus implements TaskEventBus {
 
   private receive(channel: string, payload: string) {
     try {
-      const m = JSON.parse(payload) as { o: string; u?: string; t: string; v?: number; k?: "u" | "d"; a?: number };
+      const m = JSON.parse(payload) as { o: string; u?: string; t: string; v?: number; k?: "u" | "d"; a?: number; w?: 1 };
       if (m.o === this.origin) return; // our own, already delivered locally
       if (channel === CHANGE_CHANNEL && m.u && m.v !== undefined) {
-        this.local.publishChange({ userId: m.u, taskId: m.t, version: m.v, kind: m.k === "d" ? "delete" : "upsert", at: m.a });
+        this.local.publishChange({ userId: m.u, taskId: m.t, version: m.v, kind: m.k === "d" ? "delete" : "upsert", at: m.a, claimable: m.w === 1 });
       } else if (channel === CANCEL_CHANNEL) {
         this.local.publishCancel({ taskId: m.t });
       }
@@ -96,12 +96,13 @@ export class PostgresEventBus implements TaskEventBus {
   }
 
   private changePayload(event: TaskChangeEvent) {
-    return JSON.stringify({ o: this.origin, u: event.userId, t: event.taskId, v: event.version, k: event.kind === "delete" ? "d" : "u", a: event.at });
+    return JSON.stringify({ o: this.origin, u: event.userId, t: event.taskId, v: event.version, k: event.kind === "delete" ? "d" : "u", a: event.at, w: event.claimable ? 1 : undefined });
   }
 
   /** Sent by the transaction itself: delivered at its commit, never for a rollback, never lost after it. */
-  async notifyInTransaction(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[]): Promise<void> {
+  async notifyInTransaction(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[], cancels: TaskCancelEvent[] = []): Promise<void> {
     for (const change of changes) await execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${this.changePayload(change)})`);
+    for (const cancel of cancels) await execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${JSON.stringify({ o: this.origin, t: cancel.taskId })})`);
   }
 
   /** Delivers locally; other processes heard it from the transaction (notifyInTransaction). */
@@ -109,9 +110,9 @@ export class PostgresEventBus implements TaskEventBus {
     this.local.publishChange(event);
   }
 
+  /** Delivers locally; other processes heard it from the cancelling transaction (notifyInTransaction). */
   publishCancel(event: TaskCancelEvent): void {
     this.local.publishCancel(event);
-    this.send(CANCEL_CHANNEL, { t: event.taskId });
   }
 
   onChange(listener: (event: TaskChangeEvent) => void) {

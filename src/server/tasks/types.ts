@@ -52,8 +52,11 @@ export interface TaskContext<P> {
   /** Runs a child process that cancel stops (SIGTERM, then SIGKILL after the grace period). */
   runChild(command: string, args: string[], options?: ChildRunOptions): Promise<ChildResult>;
   /**
-   * Puts a child process the task did not spawn itself (a pooled one) under the task's control while it
-   * works for the task: cancel stops it like its own children. Returns how to give it back once idle.
+   * Puts a child process the handler started itself (a warm helper process, say) under the task's
+   * control until it exits or is handed back: a cancel, a lost lease or the end of the task sends it
+   * SIGTERM, then SIGKILL after the grace period, and the task's slot frees only once it has exited.
+   * Call the returned function to hand it back (for instance before returning a warm child to a pool);
+   * a child still adopted when the handler returns is stopped like any leftover.
    */
   adoptChild(child: ChildProcess): () => void;
 }
