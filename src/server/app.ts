@@ -37,52 +37,48 @@ export async function createApp(config: AppConfig): Promise<App> {
     database.kind === "postgres"
       ? new PostgresEventBus(database.url!, (channel, payload) => database.db.execute(sql`select pg_notify(${channel}, ${payload})`))
       : new InProcessEventBus();
-  if (bus instanceof PostgresEventBus) await bus.start();
-  const store = new TaskStore(database.db, bus, config.tasks);
-  const llm = llmFromConfig(config);
-  const types = createTaskTypes({ db: database.db, store, llm });
-  const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
-  const runner = config.runnerEnabled
-    ? new TaskRunner({
-        store,
-        bus,
-        types,
-        registry,
-        concurrency: config.tasks.concurrency,
-        perUserConcurrency: config.tasks.perUserConcurrency,
-        maxAttempts: config.tasks.maxAttempts,
-        progressIntervalMs: config.tasks.progressIntervalMs,
-        tombstoneTtlMs: config.tasks.tombstoneTtlMs,
-        soleRunner: database.kind === "pglite",
-        globalConcurrency: config.tasks.globalConcurrency,
-        leaseMs: config.tasks.leaseMs,
-        heartbeatMs: config.tasks.heartbeatMs,
-      })
-    : null;
-  const auth = createAuth(database.db, {
-    secret: await resolveAuthSecret(database.db, config.authSecret),
-    baseURL: config.authUrl,
-    allowedHosts: config.authAllowedHosts,
-    rateLimit: config.authRateLimit,
-  });
-  await runner?.start();
-  return {
-    config,
-    database,
-    bus,
-    store,
-    feed: new TaskFeed(bus, store),
-    types,
-    llm,
-    registry,
-    runner,
-    auth,
-    async close(graceMs = 0) {
-      await runner?.stop(graceMs);
-      if (bus instanceof PostgresEventBus) await bus.stop();
-      await database.close();
-    },
+  let runner: TaskRunner | null = null;
+  const close = async (graceMs = 0) => {
+    await runner?.stop(graceMs);
+    if (bus instanceof PostgresEventBus) await bus.stop();
+    await database.close();
   };
+  // A start that fails half-way (the server went away meanwhile) leaves nothing open behind it.
+  try {
+    if (bus instanceof PostgresEventBus) await bus.start();
+    const store = new TaskStore(database.db, bus, config.tasks);
+    const llm = llmFromConfig(config);
+    const types = createTaskTypes({ db: database.db, store, llm });
+    const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
+    runner = config.runnerEnabled
+      ? new TaskRunner({
+          store,
+          bus,
+          types,
+          registry,
+          concurrency: config.tasks.concurrency,
+          perUserConcurrency: config.tasks.perUserConcurrency,
+          maxAttempts: config.tasks.maxAttempts,
+          progressIntervalMs: config.tasks.progressIntervalMs,
+          tombstoneTtlMs: config.tasks.tombstoneTtlMs,
+          soleRunner: database.kind === "pglite",
+          globalConcurrency: config.tasks.globalConcurrency,
+          leaseMs: config.tasks.leaseMs,
+          heartbeatMs: config.tasks.heartbeatMs,
+        })
+      : null;
+    const auth = createAuth(database.db, {
+      secret: await resolveAuthSecret(database.db, config.authSecret),
+      baseURL: config.authUrl,
+      allowedHosts: config.authAllowedHosts,
+      rateLimit: config.authRateLimit,
+    });
+    await runner?.start();
+    return { config, database, bus, store, feed: new TaskFeed(bus, store), types, llm, registry, runner, auth, close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
 }
 
 // Next.js may load this module more than once (instrumentation, each route bundle): one App per process.

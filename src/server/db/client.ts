@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
+import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,24 +33,74 @@ const MIGRATION_LOCK_KEY = 7_412_093; // any constant: serialises migrations of 
 /** Opens the database and applies pending migrations before anyone can query it. */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "pglite") {
-    if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-    const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-    await client.waitReady;
-    const db = drizzlePglite(client, { schema });
-    await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
-    return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
+    if (!target.dataDir) return openPglite(new PGlite(), async () => {});
+    fs.mkdirSync(target.dataDir, { recursive: true });
+    // One process per embedded database: a second one would corrupt it (see data-dir-lock.ts).
+    const lock = await lockDataDir(target.dataDir);
+    try {
+      return await openPglite(new PGlite(target.dataDir), () => lock.release());
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
   }
 
   await migratePostgres(target.url);
-  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
-  // An idle client's network error must not crash the process; the pool replaces the client.
-  pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolSize ?? 10,
+    // While the server is unreachable, a query fails within this bound instead of waiting for ever.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
+  // A connection the server drops (a restart, pg_terminate_backend) emits 'error' on its client. The pool
+  // listens only while the client is idle; one checked out (a transaction) would crash the process with
+  // an unhandled 'error' event. Its query fails anyway, and the pool discards the broken client.
+  pool.on("connect", (client) => client.on("error", (err) => console.error("[db] connection lost:", err.message)));
+  pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
   const db = drizzlePg(pool, { schema });
   return { db: db as unknown as Database, kind: "postgres", url: target.url, close: () => pool.end() };
 }
 
+async function openPglite(client: PGlite, release: () => Promise<void>): Promise<DatabaseHandle> {
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema });
+  try {
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw err;
+  }
+  return {
+    db: db as unknown as Database,
+    kind: "pglite",
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/**
+ * Errors that say the server cannot be reached now (down, restarting, starting up, too many connections),
+ * as opposed to a configuration error (wrong password, no such database, bad URL) that waiting won't fix.
+ */
+export function isTransientConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  const code = e?.code ?? "";
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "EAI_AGAIN"].includes(code)) return true;
+  // 57P01-57P03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections;
+  // 08xxx: connection exceptions.
+  if (/^(57P0[1-3]|53300|08\w{3})$/.test(code)) return true;
+  return /Connection terminated|timeout expired|the database system is (starting up|shutting down|in recovery mode)/i.test(e?.message ?? "");
+}
+
 async function migratePostgres(url: string) {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on("error", () => {}); // a dropped connection fails the pending query, which is reported
   await client.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
