@@ -107,7 +107,10 @@ try {
   const batch = async (perUser: number, durationMs: () => number) => {
     await Promise.all(
       users.map(async (u, i) => {
-        for (let k = 0; k < perUser; k++) (k + i) % 4 === 3 ? await scenario.generate(u) : await scenario.noop(u, durationMs());
+        for (let k = 0; k < perUser; k++) {
+          if ((k + i) % 4 === 3) await scenario.generate(u);
+          else await scenario.noop(u, durationMs());
+        }
       }),
     );
   };
@@ -214,16 +217,16 @@ try {
   const o = await scenario.outcome();
   log(`${o.created} tasks; not completed: ${JSON.stringify(o.notCompleted.slice(0, 5))}; max live leases per user ${o.maxLiveLeasesPerUser}, running rows per user ${o.maxRunningPerUser}`);
   printResult({
-    tasks: o.created,
     lost_tasks: o.lost.length + o.notCompleted.length,
     stuck_tasks: o.stuck.length,
     duplicate_completions: o.duplicateCompletions.length,
-    duplicate_cv_rows: o.duplicateCvRows.length,
     cursor_ghosts: ghosts,
-    max_live_leases_per_user: o.maxLiveLeasesPerUser,
     kill9_recovery_s: figures.kill9_recovery_s!,
     pg_restart_recovery_s: figures.pg_restart_recovery_s!,
     sigterm_requeue_ms: figures.sigterm_requeue_ms!,
+    tasks: o.created,
+    duplicate_cv_rows: o.duplicateCvRows.length,
+    max_live_leases_per_user: o.maxLiveLeasesPerUser,
   });
 } catch (err) {
   console.error(err);
