@@ -23,6 +23,6 @@ export default async function setup(project: TestProject) {
   }
   await client.query("drop schema if exists public cascade; drop schema if exists drizzle cascade; create schema public;");
   await client.end();
-  buildApp();
+  if (process.env.SKIP_BUILD !== "1") buildApp(); // SKIP_BUILD=1: reuse the build already there
   project.provide("databaseUrl", url);
 }
