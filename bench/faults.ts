@@ -142,10 +142,7 @@ try {
   await batch(2, rand(4000, 8000));
   const victim = scenario.workers[0]!;
   const victimOwner = victim.ownerId()!;
-  const taken = await waitFor(async () => {
-    const ids = await scenario.runningOn(victimOwner);
-    return ids.length ? ids : null;
-  }, 60_000, "tasks on the first worker");
+  const taken = await scenario.untilRunningOn(victimOwner);
   victim.process.kill("SIGKILL");
   const killedAt = Date.now();
   await victim.exited;
@@ -164,10 +161,7 @@ try {
   await batch(2, rand(2000, 5000));
   const frozen = scenario.workers[1]!;
   const frozenOwner = frozen.ownerId()!;
-  const held = await waitFor(async () => {
-    const ids = await scenario.runningOn(frozenOwner);
-    return ids.length ? ids : null;
-  }, 60_000, "tasks on the worker to freeze");
+  const held = await scenario.untilRunningOn(frozenOwner);
   frozen.process.kill("SIGSTOP");
   await waitFor(async () => ((await scenario.rows(held)).every((r) => r.lease_owner !== frozenOwner) ? true : null), LEASE_MS + 60_000, "its tasks taken over");
   frozen.process.kill("SIGCONT");
@@ -176,10 +170,7 @@ try {
   await batch(1, () => 20_000);
   const leaving = scenario.workers[2]!;
   const leavingOwner = leaving.ownerId()!;
-  const its = await waitFor(async () => {
-    const ids = await scenario.runningOn(leavingOwner);
-    return ids.length >= 2 ? ids : null;
-  }, 60_000, "two tasks on the worker to stop");
+  const its = await scenario.untilRunningOn(leavingOwner, 2);
   leaving.process.kill("SIGTERM");
   const termAt = Date.now();
   const cancelled = its[0]!;

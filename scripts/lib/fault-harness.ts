@@ -243,6 +243,14 @@ export class Scenario {
     return (await this.admin.query<{ id: string }>("select id from background_task where status = 'running' and lease_owner = $1", [owner])).map((r) => r.id);
   }
 
+  /** Waits until `owner` holds at least `n` running tasks, and returns them. */
+  async untilRunningOn(owner: string, n = 1, ms = 60_000): Promise<string[]> {
+    return waitFor(async () => {
+      const ids = await this.runningOn(owner);
+      return ids.length >= n ? ids : null;
+    }, ms, `${n} task(s) running on ${owner}`);
+  }
+
   private startSampler() {
     const sample = async () => {
       const rows = await this.admin.query<{ live: number; running: number }>(
