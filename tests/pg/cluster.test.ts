@@ -20,7 +20,7 @@ const env = {
   TASK_HEARTBEAT_MS: "400",
   TASK_KILL_GRACE_MS: "300",
   TASK_SHUTDOWN_GRACE_MS: "1000",
-  // One task at a time per worker: a user's two slots can only be filled by two workers (test 5).
+  // One task at a time per worker: a user's two slots can only be filled by two workers at once (test 5).
   TASK_CONCURRENCY: "1",
   AUTH_RATE_LIMIT: "false",
 };
@@ -128,9 +128,11 @@ describe("several web instances and workers on PostgreSQL", () => {
     expect(frozen.process.exitCode, frozen.output()).toBeNull(); // and it did not crash on its lost lease
   });
 
-  it("5. the per-user limit (2) holds across two workers that both run the user's tasks", async () => {
+  it("5. the per-user limit (2) holds across three workers; two of them run the user's tasks at once", async () => {
+    await worker();
+    // Three workers of one task each: room for 3 of the user's tasks, so only the limit holds it at 2.
     const alive = workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
-    expect(alive.length).toBe(2);
+    expect(alive.length).toBe(3);
     const alice = await ApiClient.signUp(webA.url);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await alice.post<TaskResponse>(SYNC, { type: "noop", payload: { durationMs: 800, steps: 2 } })).body.task.id);
@@ -147,9 +149,9 @@ describe("several web instances and workers on PostgreSQL", () => {
       const { rows: left } = await db.query("select count(*)::int as n from background_task where user_id = $1 and status <> 'completed'", [who[0].user_id]);
       return left[0].n === 0;
     }, 30_000);
-    // Each worker runs one task at a time, so the user's two slots were filled by both workers at once.
+    // Each worker runs one task at a time: the user's two slots were filled by two workers at once.
     expect(max).toBe(2);
-    expect(owners.size).toBe(2);
+    expect(owners.size).toBeGreaterThanOrEqual(2);
   });
 
   it("6. a purge on A is reflected on B", async () => {
