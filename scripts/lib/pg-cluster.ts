@@ -20,8 +20,11 @@ export interface PgCluster {
   appUrl(database: string): string;
   /** Creates an empty database owned by the application's role. */
   createDatabase(name: string): Promise<string>;
-  /** pg_ctl restart -m fast: every connection is dropped; resolves once the server accepts connections again. */
-  restart(): Promise<void>;
+  /**
+   * pg_ctl restart -m fast (every connection is dropped), or with `downMs`, a stop -m fast, that long
+   * down, and a start; resolves once the server accepts connections again.
+   */
+  restart(downMs?: number): Promise<void>;
   stop(): void;
   /** The server's log, for failure messages. */
   log(): string;
@@ -66,6 +69,14 @@ export async function startPgCluster(): Promise<PgCluster> {
   const pgCtl = (...args: string[]) => run(path.join(bin, "pg_ctl"), ["-D", data, "-l", logFile, "-o", options, "-w", "-t", "60", ...args]);
   pgCtl("start");
 
+  const pgCtlAsync = (...args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const argv = ["-D", data, "-l", logFile, "-o", options, "-w", "-t", "60", ...args];
+      const pgCtlBin = path.join(bin, "pg_ctl");
+      const [cmd, full] = isRoot() ? ["runuser", ["-u", "postgres", "--", pgCtlBin, ...argv]] : [pgCtlBin, argv];
+      execFile(cmd, full, (err, stdout, stderr) => (err ? reject(new Error(`pg_ctl ${args.join(" ")} failed: ${stdout}${stderr}`)) : resolve()));
+    });
+
   const adminUrl = (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
@@ -87,12 +98,12 @@ export async function startPgCluster(): Promise<PgCluster> {
       }
       return `postgres://cv_tasks:cv_tasks@127.0.0.1:${port}/${name}`;
     },
-    restart: () =>
-      new Promise<void>((resolve, reject) => {
-        const args = ["-D", data, "-l", logFile, "-o", options, "-w", "-t", "60", "restart", "-m", "fast"];
-        const [cmd, argv] = isRoot() ? ["runuser", ["-u", "postgres", "--", path.join(bin, "pg_ctl"), ...args]] : [path.join(bin, "pg_ctl"), args];
-        execFile(cmd, argv, (err, stdout, stderr) => (err ? reject(new Error(`pg_ctl restart failed: ${stdout}${stderr}`)) : resolve()));
-      }),
+    async restart(downMs = 0) {
+      if (downMs <= 0) return pgCtlAsync("restart", "-m", "fast");
+      await pgCtlAsync("stop", "-m", "fast");
+      await new Promise((r) => setTimeout(r, downMs)); // the outage itself is what is being simulated
+      await pgCtlAsync("start");
+    },
     stop() {
       try {
         pgCtl("stop", "-m", "immediate");
