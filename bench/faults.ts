@@ -12,9 +12,10 @@
  *  cursor_ghosts          tasks on which a polling device and the server disagree at the end
  *  kill9_recovery_s       kill -9 of a worker to every task it ran running again elsewhere (or done)
  *  pg_restart_recovery_s  PostgreSQL down for 3 s under load: from accepting connections again to every
- *                         slot of the cluster running live work again (every queued task that has room
- *                         running; a running row counts only while its lease is renewed)
- *  sigterm_requeue_ms     SIGTERM of a busy worker to every unfinished task of it back in the queue
+ *                         worker having claimed queued tasks again and every slot of the cluster running
+ *                         live work (a running row counts only while its lease is renewed)
+ *  sigterm_requeue_ms     SIGTERM of a busy worker (one of its tasks cancelled during the grace) to every
+ *                         other unfinished task of it back in the queue
  */
 import { applySync, type LocalTask } from "../src/client/task-sync/merge";
 import type { TaskSyncResponse } from "../src/shared/tasks";
@@ -131,18 +132,21 @@ try {
   await waitFor(async () => (await runningCount()) >= capacity, 60_000, "every slot busy before the restart");
   await cluster.restart(3000);
   const backAt = Date.now();
-  // Recovered when every slot runs live work again: a running row counts only while its lease is being
-  // renewed (a row whose work is gone, or stuck behind a failed write, stops being renewed).
+  // Recovered when every worker has claimed again since, and every slot runs live work: a running row
+  // counts only while its lease is renewed (the work of a row stuck behind a failed write is gone).
   const renewedSince = LEASE_MS - 2 * HEARTBEAT_MS - 1000;
+  const alive = scenario.workers.filter((w) => w.alive()).map((w) => w.ownerId()!);
   await waitFor(async () => {
-    const [{ live, left }] = await scenario.admin.query<{ live: number; left: number }>(
+    const [{ live, left }] = (await scenario.admin.query<{ live: number; left: number }>(
       `select count(*) filter (where status = 'running' and lease_expires_at > (extract(epoch from clock_timestamp()) * 1000)::bigint + $1)::int as live,
               count(*) filter (where status in ('queued', 'running'))::int as left
          from background_task`,
       [renewedSince],
-    ) as [{ live: number; left: number }];
-    return live >= Math.min(capacity, left) ? true : null;
-  }, 180_000, "every slot busy with live work after the restart", 50);
+    )) as [{ live: number; left: number }];
+    const claimed = await scenario.admin.query<{ owner: string }>("select distinct owner from fault_claim_log where at >= to_timestamp($1 / 1000.0)", [backAt]);
+    const resumed = alive.every((o) => claimed.some((c) => c.owner === o));
+    return resumed && live >= Math.min(capacity, left) ? true : null;
+  }, 180_000, "every worker claiming again and every slot busy with live work", 50);
   figures.pg_restart_recovery_s = round((Date.now() - backAt) / 1000, 1);
   log(`  busy again after ${figures.pg_restart_recovery_s} s`);
 
@@ -188,7 +192,8 @@ try {
   const cancelled = its[0]!;
   const owner = users.find((u) => u.userId === scenario.tasks.get(cancelled)!.userId)!;
   await scenario.cancel(owner, cancelled);
-  await waitFor(async () => ((await scenario.rows(its)).every((r) => r.lease_owner !== leavingOwner) ? true : null), GRACE_MS + 60_000, "its tasks handed back", 20);
+  const rest = its.slice(1);
+  await waitFor(async () => ((await scenario.rows(rest)).every((r) => r.lease_owner !== leavingOwner) ? true : null), GRACE_MS + 60_000, "its other tasks handed back", 20);
   figures.sigterm_requeue_ms = Date.now() - termAt;
   log(`  handed back after ${figures.sigterm_requeue_ms} ms (grace ${GRACE_MS} ms)`);
   await leaving.exited;

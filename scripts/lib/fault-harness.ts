@@ -156,7 +156,10 @@ export class Scenario {
     return s;
   }
 
-  /** Logs every write that leaves a task completed: a task completed twice shows twice. */
+  /**
+   * Logs every write that leaves a task completed (a task completed twice shows twice), and every claim
+   * (which worker, when).
+   */
   private async installAudit() {
     await this.admin.query(`
       create table fault_completion_log (task_id uuid not null, status_before text not null, at timestamptz not null default clock_timestamp());
@@ -164,6 +167,11 @@ export class Scenario {
       begin insert into fault_completion_log (task_id, status_before) values (new.id, old.status); return new; end $$;
       create trigger fault_log_completion after update on background_task for each row
         when (new.status = 'completed') execute function fault_log_completion();
+      create table fault_claim_log (task_id uuid not null, owner text not null, at timestamptz not null default clock_timestamp());
+      create function fault_log_claim() returns trigger language plpgsql security definer as $$
+      begin insert into fault_claim_log (task_id, owner) values (new.id, new.lease_owner); return new; end $$;
+      create trigger fault_log_claim after update on background_task for each row
+        when (new.status = 'running' and old.status = 'queued') execute function fault_log_claim();
     `);
   }
 
