@@ -224,7 +224,7 @@ try {
     for (const id of serverIds.keys()) if (!d.tasks.has(id)) ghosts++;
   }
   const o = await scenario.outcome();
-  log(`${o.created} tasks; not completed: ${JSON.stringify(o.notCompleted.slice(0, 5))}; max live leases per user ${o.maxLiveLeasesPerUser}, running rows per user ${o.maxRunningPerUser}`);
+  log(`${o.created} tasks; not completed: ${JSON.stringify(o.notCompleted.slice(0, 5).map((t) => ({ ...t, error: t.error?.slice(0, 100) ?? null })))}; max live leases per user ${o.maxLiveLeasesPerUser}, running rows per user ${o.maxRunningPerUser}`);
   printResult({
     lost_tasks: o.lost.length + o.notCompleted.length,
     stuck_tasks: o.stuck.length,

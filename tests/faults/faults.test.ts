@@ -185,6 +185,8 @@ describe("faults on a private PostgreSQL cluster, with real processes", () => {
     await waitFor(() => !childAlive(cancelled), 10_000, "the cancelled child process to stop");
     // "At once": well within the grace, not at its end.
     expect(Date.now() - cancelAt).toBeLessThan(2500);
+    // And its slot frees once the child is gone: the cancelled row's lease is let go of, not left to expire.
+    await waitFor(async () => ((await s.rows([cancelled]))[0]!.lease_owner === null ? true : null), 2500, "the cancelled task's lease released");
     // The other one goes back to the queue when the grace is over (not later), and the worker exits 0.
     await waitFor(async () => ((await s.rows([handedBack]))[0]!.status === "queued" ? true : null), grace + 10_000, "the unfinished task re-queued");
     expect(Date.now() - sigtermAt).toBeLessThan(grace + 1500);
