@@ -196,7 +196,14 @@ try {
   await waitFor(async () => ((await scenario.rows(rest)).every((r) => r.lease_owner !== leavingOwner) ? true : null), GRACE_MS + 60_000, "its other tasks handed back", 20);
   figures.sigterm_requeue_ms = Date.now() - termAt;
   log(`  handed back after ${figures.sigterm_requeue_ms} ms (grace ${GRACE_MS} ms)`);
-  await leaving.exited;
+  // The watchdog of a worker ends a shutdown that hangs; the bench does not wait for ever either.
+  const exit = await Promise.race([leaving.exited, new Promise<null>((r) => setTimeout(() => r(null), GRACE_MS + 30_000))]);
+  figures.worker_exit_code = exit ? (exit.code ?? -1) : -1;
+  if (!exit) {
+    log("  the worker did not exit after its grace: killed");
+    leaving.process.kill("SIGKILL");
+    await leaving.exited;
+  } else log(`  the worker exited with ${exit.code ?? exit.signal}${exit.code ? `: ${leaving.output().split("\n").slice(-3).join(" | ")}` : ""}`);
   await scenario.addWorker();
 
   log("fault: the next five terminal writes refused (40001)");
@@ -236,6 +243,7 @@ try {
     tasks: o.created,
     duplicate_cv_rows: o.duplicateCvRows.length,
     max_live_leases_per_user: o.maxLiveLeasesPerUser,
+    sigterm_worker_exit_code: figures.worker_exit_code!,
   });
 } catch (err) {
   console.error(err);

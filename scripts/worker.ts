@@ -12,6 +12,7 @@ import { loadConfig, type AppConfig } from "../src/server/config";
 import { isTransientConnectionError } from "../src/server/db/client";
 
 const CONFIG_ERROR = 2;
+const SHUTDOWN_MARGIN_MS = 15_000;
 
 function fatal(message: string): never {
   console.error(`[worker] ${message}`);
@@ -38,6 +39,13 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     stopping = true;
     if (!app) process.exit(0); // still waiting for the database: nothing to hand back
     console.log(`[worker] ${signal}: finishing running tasks (up to ${config.tasks.shutdownGraceMs} ms), then releasing them`);
+    // The tasks are handed back within the grace; closing connections after that must not hold the
+    // process for ever (leases expire anyway): past the grace and a margin, say where it hung and exit.
+    const current = app;
+    setTimeout(() => {
+      console.error(`[worker] shutdown did not finish ${SHUTDOWN_MARGIN_MS} ms after the grace (${current.closing}); exiting`);
+      process.exit(1);
+    }, config.tasks.shutdownGraceMs + SHUTDOWN_MARGIN_MS).unref();
     void app.close(config.tasks.shutdownGraceMs).then(
       () => process.exit(0),
       (err) => {

@@ -29,6 +29,8 @@ export interface App {
   auth: Auth;
   /** Stops the runner (giving running tasks `graceMs` to finish), then closes the connections. */
   close(graceMs?: number): Promise<void>;
+  /** What close() is doing (null before it is called), for a shutdown that hangs. */
+  readonly closing: string | null;
 }
 
 export async function createApp(config: AppConfig): Promise<App> {
@@ -38,10 +40,15 @@ export async function createApp(config: AppConfig): Promise<App> {
       ? new PostgresEventBus(database.url!, (channel, payload) => database.db.execute(sql`select pg_notify(${channel}, ${payload})`))
       : new InProcessEventBus();
   let runner: TaskRunner | null = null;
+  const state = { closing: null as string | null };
   const close = async (graceMs = 0) => {
+    state.closing = "stopping the runner";
     await runner?.stop(graceMs);
+    state.closing = "closing the LISTEN connection";
     if (bus instanceof PostgresEventBus) await bus.stop();
+    state.closing = "closing the database";
     await database.close();
+    state.closing = "closed";
   };
   // A start that fails half-way (the server went away meanwhile) leaves nothing open behind it.
   try {
@@ -74,7 +81,22 @@ export async function createApp(config: AppConfig): Promise<App> {
       rateLimit: config.authRateLimit,
     });
     await runner?.start();
-    return { config, database, bus, store, feed: new TaskFeed(bus, store), types, llm, registry, runner, auth, close };
+    return {
+      config,
+      database,
+      bus,
+      store,
+      feed: new TaskFeed(bus, store),
+      types,
+      llm,
+      registry,
+      runner,
+      auth,
+      close,
+      get closing() {
+        return state.closing;
+      },
+    };
   } catch (err) {
     await close().catch(() => {});
     throw err;
