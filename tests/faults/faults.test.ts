@@ -88,6 +88,17 @@ async function expectRecovered(s: Scenario, what: string, alive: WorkerProcess[]
   expectClean(await s.outcome(), s);
 }
 
+/**
+ * Every worker stops cleanly on SIGTERM (exit 0), which it can only do if the faults left nothing
+ * behind in it: a leaked pool connection keeps the pool from closing (its watchdog then exits 1).
+ */
+async function expectCleanShutdown(s: Scenario) {
+  const alive = s.workers.filter((w) => w.alive());
+  for (const w of alive) w.process.kill("SIGTERM");
+  const exits = await Promise.all(alive.map((w) => w.exited));
+  expect(exits.map((e) => e.code), s.logs()).toEqual(alive.map(() => 0));
+}
+
 const running = async (s: Scenario, n: number) =>
   waitFor(async () => {
     const rows = (await s.rows()).filter((r) => r.status === "running");
@@ -114,6 +125,7 @@ describe("faults on a private PostgreSQL cluster, with real processes", () => {
     // Again with idle workers: nothing of theirs is in flight, only their pooled and LISTEN connections.
     await cluster.restart();
     await expectRecovered(s, "a restart under idle workers");
+    await expectCleanShutdown(s);
   });
 
   it("every connection of the application killed (pg_terminate_backend), three times: nothing lost, processes survive", async () => {
@@ -129,6 +141,7 @@ describe("faults on a private PostgreSQL cluster, with real processes", () => {
       await s.admin.query("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'cv_tasks'");
     }
     await expectRecovered(s, "the kills");
+    await expectCleanShutdown(s);
   });
 
   it("kill -9 of a worker mid-task: its tasks run again on the other worker once their lease expires, once", async () => {

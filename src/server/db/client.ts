@@ -46,20 +46,50 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   }
 
   await migratePostgres(target.url);
-  const pool = new pg.Pool({
+  const pool = new DiscardingPool({
     connectionString: target.url,
     max: target.poolSize ?? 10,
     // While the server is unreachable, a query fails within this bound instead of waiting for ever.
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   });
-  // A connection the server drops (a restart, pg_terminate_backend) emits 'error' on its client. The pool
-  // listens only while the client is idle; one checked out (a transaction) would crash the process with
-  // an unhandled 'error' event. Its query fails anyway, and the pool discards the broken client.
+  // Every client keeps a listener: a dropped connection may emit 'error' more than once (the server's
+  // message, then the socket's end), also after it was released.
   pool.on("connect", (client) => client.on("error", (err) => console.error("[db] connection lost:", err.message)));
   pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
   const db = drizzlePg(pool, { schema });
   return { db: db as unknown as Database, kind: "postgres", url: target.url, close: () => pool.end() };
+}
+
+/**
+ * A pool that survives connections the server drops (a restart, pg_terminate_backend) while they are
+ * checked out. Such a client emits 'error': the pool listens only while a client is idle, so one checked
+ * out (a transaction) would crash the process with an unhandled 'error' event. And drizzle sends `begin`
+ * before its try/finally that releases the client: a connection lost at that moment was never released,
+ * so it stayed counted in the pool for ever (the pool then never finished closing, and each such loss
+ * took one of its slots for good). Here a checked-out client that loses its connection is released to the
+ * pool as broken at once (the pool discards it), and a later release of it is a no-op.
+ */
+class DiscardingPool extends pg.Pool {
+  connect(): Promise<pg.PoolClient>;
+  connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) {
+    if (callback) return super.connect(callback); // pool.query's own path: it listens for errors itself
+    return super.connect().then((client) => {
+      const release = client.release;
+      let released = false;
+      const onError = (err: Error) => safeRelease(err);
+      const safeRelease = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.off("error", onError);
+        release(err);
+      };
+      client.on("error", onError);
+      client.release = safeRelease;
+      return client;
+    });
+  }
 }
 
 async function openPglite(client: PGlite, release: () => Promise<void>): Promise<DatabaseHandle> {
