@@ -9,7 +9,9 @@
  *  lost_tasks             acknowledged tasks missing, or ended other than completed (none was cancelled)
  *  stuck_tasks            tasks still queued or running at the end
  *  duplicate_completions  tasks written completed more than once (a trigger logs each write)
- *  cursor_ghosts          tasks on which a polling device and the server disagree at the end
+ *  cursor_ghosts          tasks on which a polling device and the server disagree at the end (three users,
+ *                         each with three concurrent writers creating, cancelling, deleting and purging
+ *                         under a history cap of 30)
  *  kill9_recovery_s       kill -9 of a worker to every task it ran running again elsewhere (or done)
  *  pg_restart_recovery_s  PostgreSQL down for 3 s under load: from accepting connections again to every
  *                         worker having claimed queued tasks again and every slot of the cluster running
@@ -106,7 +108,8 @@ try {
   // Tasks of the load users are counted; the churning users' own tasks are only compared device vs server.
   const devices = churners.map((u) => new Device(u));
   let churning = true;
-  const background = [...devices.map((d) => d.run()), ...churners.map((u) => churn(u, () => !churning))];
+  // Three writers per churning user at once (the versions of one user then commit concurrently).
+  const background = [...devices.map((d) => d.run()), ...churners.flatMap((u) => [0, 1, 2].map(() => churn(u, () => !churning)))];
   const batch = async (perUser: number, durationMs: () => number) => {
     const ids: string[] = [];
     await Promise.all(
