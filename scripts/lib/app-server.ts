@@ -31,8 +31,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `next build` (production build of the app as it is now). */
+/** Runs `next build` (production build of the app as it is now). SKIP_BUILD=1 reuses the build already there. */
 export function buildApp(): void {
+  if (process.env.SKIP_BUILD === "1") return;
   const res = spawnSync(process.execPath, [nextBin, "build"], {
     cwd: root,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },

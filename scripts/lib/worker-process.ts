@@ -8,6 +8,12 @@ export interface WorkerProcess {
   output(): string;
   /** Resolves once the worker says it is running tasks. */
   ready: Promise<void>;
+  /** Its runner's id (the lease owner it writes), once ready. */
+  ownerId(): string | null;
+  /** Whether the process is still there (not exited, not killed). */
+  alive(): boolean;
+  /** Resolves with the exit code (or signal) when the process ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -30,10 +36,15 @@ export function startWorker(env: Record<string, string>): WorkerProcess {
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once("exit", (code, signal) => r({ code, signal })),
+  );
   return {
     process: child,
     output: () => output,
+    ownerId: () => /\[worker\] (\S+) running tasks/.exec(output)?.[1] ?? null,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    exited,
     ready: Promise.race([ready, exited.then(() => Promise.reject(new Error(`worker exited:\n${output}`)))]),
     async stop(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) {

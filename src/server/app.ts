@@ -35,6 +35,8 @@ export interface App {
   auth: Auth;
   /** Stops the runner (giving running tasks `graceMs` to finish), then closes the connections. */
   close(graceMs?: number): Promise<void>;
+  /** What close() is doing (null before it is called), for a shutdown that hangs. */
+  readonly closing: string | null;
 }
 
 export async function createApp(config: AppConfig): Promise<App> {
@@ -43,59 +45,77 @@ export async function createApp(config: AppConfig): Promise<App> {
     database.kind === "postgres"
       ? new PostgresEventBus(database.url!, (channel, payload) => database.db.execute(sql`select pg_notify(${channel}, ${payload})`))
       : new InProcessEventBus();
-  if (bus instanceof PostgresEventBus) await bus.start();
-  const store = new TaskStore(database.db, bus, config.tasks);
-  // The embedded database runs on this event loop: uploaded files stay out of it (see input-files.ts).
-  if (database.kind === "pglite") await store.keepInputFilesIn(new InputFileDirectory(path.join(config.dataDir, "input-files")));
-  const llm = llmFromConfig(config);
-  const types = createTaskTypes({ db: database.db, store, llm });
-  const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
-  const runner = config.runnerEnabled
-    ? new TaskRunner({
-        store,
-        bus,
-        types,
-        registry,
-        concurrency: config.tasks.concurrency,
-        perUserConcurrency: config.tasks.perUserConcurrency,
-        maxAttempts: config.tasks.maxAttempts,
-        progressIntervalMs: config.tasks.progressIntervalMs,
-        tombstoneTtlMs: config.tasks.tombstoneTtlMs,
-        soleRunner: database.kind === "pglite",
-        globalConcurrency: config.tasks.globalConcurrency,
-        leaseMs: config.tasks.leaseMs,
-        heartbeatMs: config.tasks.heartbeatMs,
-        shutdownGraceMs: config.tasks.shutdownGraceMs,
-      })
-    : null;
-  const auth = createAuth(database.db, {
-    secret: await resolveAuthSecret(database.db, config.authSecret),
-    baseURL: config.authUrl,
-    allowedHosts: config.authAllowedHosts,
-    rateLimit: config.authRateLimit,
-  });
-  await runner?.start();
-  const feed = new TaskFeed(bus, store);
-  const push = new PushStreams({ feed, store, limits: config.push, liveSessions: (ids) => liveSessionIds(database.db, ids) });
-  return {
-    config,
-    database,
-    bus,
-    store,
-    feed,
-    push,
-    types,
-    llm,
-    registry,
-    runner,
-    auth,
-    async close(graceMs = 0) {
-      push.stop();
-      await runner?.stop(graceMs);
-      if (bus instanceof PostgresEventBus) await bus.stop();
-      await database.close();
-    },
+  let runner: TaskRunner | null = null;
+  let push: PushStreams | null = null;
+  const state = { closing: null as string | null };
+  const close = async (graceMs = 0) => {
+    state.closing = "closing the push streams";
+    push?.stop();
+    state.closing = "stopping the runner";
+    await runner?.stop(graceMs);
+    state.closing = "closing the LISTEN connection";
+    if (bus instanceof PostgresEventBus) await bus.stop();
+    state.closing = "closing the database";
+    await database.close();
+    state.closing = "closed";
   };
+  // A start that fails half-way (the server went away meanwhile) leaves nothing open behind it.
+  try {
+    if (bus instanceof PostgresEventBus) await bus.start();
+    const store = new TaskStore(database.db, bus, config.tasks);
+    // The embedded database runs on this event loop: uploaded files stay out of it (see input-files.ts).
+    if (database.kind === "pglite") await store.keepInputFilesIn(new InputFileDirectory(path.join(config.dataDir, "input-files")));
+    const llm = llmFromConfig(config);
+    const types = createTaskTypes({ db: database.db, store, llm });
+    const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
+    runner = config.runnerEnabled
+      ? new TaskRunner({
+          store,
+          bus,
+          types,
+          registry,
+          concurrency: config.tasks.concurrency,
+          perUserConcurrency: config.tasks.perUserConcurrency,
+          maxAttempts: config.tasks.maxAttempts,
+          progressIntervalMs: config.tasks.progressIntervalMs,
+          tombstoneTtlMs: config.tasks.tombstoneTtlMs,
+          soleRunner: database.kind === "pglite",
+          globalConcurrency: config.tasks.globalConcurrency,
+          leaseMs: config.tasks.leaseMs,
+          heartbeatMs: config.tasks.heartbeatMs,
+          shutdownGraceMs: config.tasks.shutdownGraceMs,
+        })
+      : null;
+    const auth = createAuth(database.db, {
+      secret: await resolveAuthSecret(database.db, config.authSecret),
+      baseURL: config.authUrl,
+      allowedHosts: config.authAllowedHosts,
+      rateLimit: config.authRateLimit,
+    });
+    await runner?.start();
+    const feed = new TaskFeed(bus, store);
+    push = new PushStreams({ feed, store, limits: config.push, liveSessions: (ids) => liveSessionIds(database.db, ids) });
+    return {
+      config,
+      database,
+      bus,
+      store,
+      feed,
+      push,
+      types,
+      llm,
+      registry,
+      runner,
+      auth,
+      close,
+      get closing() {
+        return state.closing;
+      },
+    };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
 }
 
 // Next.js may load this module more than once (instrumentation, each route bundle): one App per process.

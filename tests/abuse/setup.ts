@@ -20,10 +20,10 @@ export const SLOW_OFFER_MARKER = "SLOW-OFFER-MARKER";
 /**
  * One production build started as `npm start` runs it, configured as in production (rate limits on, no
  * diagnostic tasks, the socket's address only), with an OpenAI-compatible server that answers 200 with an
- * empty body. Everything it prints goes to a file the tests read. SKIP_APP_BUILD=1 reuses the last build.
+ * empty body. Everything it prints goes to a file the tests read. SKIP_BUILD=1 reuses the last build.
  */
 export default async function setup(project: TestProject) {
-  if (!process.env.SKIP_APP_BUILD) buildApp();
+  buildApp();
   // Answers 200 with an empty body; a prompt holding SLOW_OFFER_MARKER waits 3 s first (a task kept running).
   const llm = await startFakeLlm({
     rawBody: () => "",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq, like } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { appSetting } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
@@ -151,6 +151,9 @@ describeBackends("cancel races against completion and failure", (backend) => {
   }
 
   it("keeps a terminal status final: a cancelled task cannot be completed, failed or re-queued", async () => {
+    // An engine with no runner: the suite's runner would otherwise claim and finish the task before the cancel.
+    const engine = await createEngine({ backend, types: [racer as TaskDefinition<never>] });
+    onTestFinished(() => engine.close());
     const userId = await engine.addUser();
     const id = randomUUID();
     await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed: 1, fail: false } }, null);

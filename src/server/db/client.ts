@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
+import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,24 +33,104 @@ const MIGRATION_LOCK_KEY = 7_412_093; // any constant: serialises migrations of 
 /** Opens the database and applies pending migrations before anyone can query it. */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "pglite") {
-    if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-    const client = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
-    await client.waitReady;
-    const db = drizzlePglite(client, { schema });
-    await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
-    return { db: db as unknown as Database, kind: "pglite", close: () => client.close() };
+    if (!target.dataDir) return openPglite(new PGlite(), async () => {});
+    fs.mkdirSync(target.dataDir, { recursive: true });
+    // One process per embedded database: a second one would corrupt it (see data-dir-lock.ts).
+    const lock = await lockDataDir(target.dataDir);
+    try {
+      return await openPglite(new PGlite(target.dataDir), () => lock.release());
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
   }
 
   await migratePostgres(target.url);
-  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
-  // An idle client's network error must not crash the process; the pool replaces the client.
-  pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  const pool = new DiscardingPool({
+    connectionString: target.url,
+    max: target.poolSize ?? 10,
+    // While the server is unreachable, a query fails within this bound instead of waiting for ever.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
+  // Every client keeps a listener: a dropped connection may emit 'error' more than once (the server's
+  // message, then the socket's end), also after it was released.
+  pool.on("connect", (client) => client.on("error", (err) => console.error("[db] connection lost:", err.message)));
+  pool.on("error", (err) => console.error("[db] idle connection lost:", err.message));
   const db = drizzlePg(pool, { schema });
   return { db: db as unknown as Database, kind: "postgres", url: target.url, close: () => pool.end() };
 }
 
+/**
+ * A pool that survives connections the server drops (a restart, pg_terminate_backend) while they are
+ * checked out. Such a client emits 'error': the pool listens only while a client is idle, so one checked
+ * out (a transaction) would crash the process with an unhandled 'error' event. And drizzle sends `begin`
+ * before its try/finally that releases the client: a connection lost at that moment was never released,
+ * so it stayed counted in the pool for ever (the pool then never finished closing, and each such loss
+ * took one of its slots for good). Here a checked-out client that loses its connection is released to the
+ * pool as broken at once (the pool discards it), and a later release of it is a no-op.
+ */
+class DiscardingPool extends pg.Pool {
+  connect(): Promise<pg.PoolClient>;
+  connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void) {
+    if (callback) return super.connect(callback); // pool.query's own path: it listens for errors itself
+    return super.connect().then((client) => {
+      const release = client.release;
+      let released = false;
+      const onError = (err: Error) => safeRelease(err);
+      const safeRelease = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.off("error", onError);
+        release(err);
+      };
+      client.on("error", onError);
+      client.release = safeRelease;
+      return client;
+    });
+  }
+}
+
+async function openPglite(client: PGlite, release: () => Promise<void>): Promise<DatabaseHandle> {
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema });
+  try {
+    await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw err;
+  }
+  return {
+    db: db as unknown as Database,
+    kind: "pglite",
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await release();
+      }
+    },
+  };
+}
+
+/**
+ * Errors that say the server cannot be reached now (down, restarting, starting up, too many connections),
+ * as opposed to a configuration error (wrong password, no such database, bad URL) that waiting won't fix.
+ */
+export function isTransientConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  const code = e?.code ?? "";
+  if (["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "EAI_AGAIN"].includes(code)) return true;
+  // 57P01-57P03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections;
+  // 08xxx: connection exceptions.
+  if (/^(57P0[1-3]|53300|08\w{3})$/.test(code)) return true;
+  return /Connection terminated|timeout expired|the database system is (starting up|shutting down|in recovery mode)/i.test(e?.message ?? "");
+}
+
 async function migratePostgres(url: string) {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on("error", () => {}); // a dropped connection fails the pending query, which is reported
   await client.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);

@@ -20,6 +20,7 @@ export class PostgresEventBus implements TaskEventBus {
   private readonly origin = randomUUID().slice(0, 8);
   private readonly resyncListeners = new Set<() => void>();
   private client: pg.Client | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private backoffMs = 100;
   private connectedOnce = false;
@@ -42,12 +43,19 @@ export class PostgresEventBus implements TaskEventBus {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.client?.end().catch(() => {});
   }
 
   private async connect() {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.url, application_name: "cv-tasks-listen" });
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: "cv-tasks-listen",
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
     this.client = client;
     let lost = false;
     const onLost = (why: string) => {
@@ -56,9 +64,14 @@ export class PostgresEventBus implements TaskEventBus {
       this.log(`LISTEN connection lost (${why}); reconnecting in ${this.backoffMs} ms`);
       client.removeAllListeners();
       void client.end().catch(() => {});
-      const wait = this.backoffMs;
+      // Jitter, so that a cluster's processes do not all knock at once when the server comes back.
+      const wait = Math.round(this.backoffMs * (0.75 + Math.random() * 0.5));
       this.backoffMs = Math.min(this.backoffMs * 2, 5000);
-      setTimeout(() => void this.connect(), wait).unref();
+      // Not unref'd: a process whose other timers are unref'd (a worker) must stay alive to reconnect.
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        void this.connect();
+      }, wait);
     };
     client.on("error", (err) => onLost(err.message));
     client.on("end", () => onLost("ended"));
