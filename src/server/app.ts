@@ -5,7 +5,7 @@ import { openDatabase, targetFromConfig, type DatabaseHandle } from "./db/client
 import { createTaskTypes } from "./jobs";
 import { llmFromConfig, type LlmClient } from "./llm/client";
 import { sql } from "drizzle-orm";
-import { InProcessEventBus, type TaskEventBus } from "./tasks/events";
+import { InProcessEventBus, TaskEngineEvents, type TaskEventBus } from "./tasks/events";
 import { PostgresEventBus } from "./tasks/pg-bus";
 import { liveSessionIds } from "./auth/sessions";
 import { PushStreams } from "./tasks/event-stream";
@@ -22,6 +22,8 @@ export interface App {
   database: DatabaseHandle;
   bus: TaskEventBus;
   store: TaskStore;
+  /** Lifecycle events of the bus, store and runner (claimed, completed, leaseLost, listenReconnected…). */
+  events: TaskEngineEvents;
   /** Task changes fanned out to push connections. */
   feed: TaskFeed;
   /** The open push streams and their bounds. */
@@ -41,9 +43,11 @@ export interface App {
 
 export async function createApp(config: AppConfig): Promise<App> {
   const database = await openDatabase(targetFromConfig(config));
+  // One lifecycle emitter for the bus, the store and the runner: operators and tests listen in one place.
+  const events = new TaskEngineEvents();
   const bus: TaskEventBus =
     database.kind === "postgres"
-      ? new PostgresEventBus(database.url!, (channel, payload) => database.db.execute(sql`select pg_notify(${channel}, ${payload})`))
+      ? new PostgresEventBus(database.url!, (channel, payload) => database.db.execute(sql`select pg_notify(${channel}, ${payload})`), undefined, events)
       : new InProcessEventBus();
   let runner: TaskRunner | null = null;
   let push: PushStreams | null = null;
@@ -62,7 +66,7 @@ export async function createApp(config: AppConfig): Promise<App> {
   // A start that fails half-way (the server went away meanwhile) leaves nothing open behind it.
   try {
     if (bus instanceof PostgresEventBus) await bus.start();
-    const store = new TaskStore(database.db, bus, config.tasks);
+    const store = new TaskStore(database.db, bus, config.tasks, Date.now, events);
     // The embedded database runs on this event loop: uploaded files stay out of it (see input-files.ts).
     if (database.kind === "pglite") await store.keepInputFilesIn(new InputFileDirectory(path.join(config.dataDir, "input-files")));
     const llm = llmFromConfig(config);
@@ -84,6 +88,7 @@ export async function createApp(config: AppConfig): Promise<App> {
           leaseMs: config.tasks.leaseMs,
           heartbeatMs: config.tasks.heartbeatMs,
           shutdownGraceMs: config.tasks.shutdownGraceMs,
+          events,
         })
       : null;
     const auth = createAuth(database.db, {
@@ -100,6 +105,7 @@ export async function createApp(config: AppConfig): Promise<App> {
       database,
       bus,
       store,
+      events,
       feed,
       push,
       types,

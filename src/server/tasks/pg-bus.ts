@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import pg from "pg";
 import type { TaskCancelEvent, TaskChangeEvent, TaskEventBus } from "./events";
-import { InProcessEventBus } from "./events";
+import { InProcessEventBus, TaskEngineEvents } from "./events";
 
 const CHANGE_CHANNEL = "cv_tasks_change";
 const CANCEL_CHANNEL = "cv_tasks_cancel";
@@ -24,6 +24,8 @@ export class PostgresEventBus implements TaskEventBus {
   private stopped = false;
   private backoffMs = 100;
   private connectedOnce = false;
+  /** When the LISTEN connection was lost (null while connected): the downtime reported on reconnection. */
+  private lostAt: number | null = null;
   /** Resolves once LISTEN is active (for start-up and tests). */
   ready: Promise<void>;
   private markReady!: () => void;
@@ -32,6 +34,8 @@ export class PostgresEventBus implements TaskEventBus {
     private readonly url: string,
     private readonly notify: Notifier,
     private readonly log: (message: string) => void = (m) => console.error(`[bus] ${m}`),
+    /** Lifecycle events: `listenReconnected` and `resync` are emitted here. */
+    private readonly events: TaskEngineEvents = new TaskEngineEvents(),
   ) {
     this.ready = new Promise((r) => (this.markReady = r));
   }
@@ -61,6 +65,7 @@ export class PostgresEventBus implements TaskEventBus {
     const onLost = (why: string) => {
       if (lost || this.stopped) return;
       lost = true;
+      this.lostAt ??= Date.now();
       this.log(`LISTEN connection lost (${why}); reconnecting in ${this.backoffMs} ms`);
       client.removeAllListeners();
       void client.end().catch(() => {});
@@ -85,7 +90,12 @@ export class PostgresEventBus implements TaskEventBus {
       return;
     }
     this.backoffMs = 100;
-    if (this.connectedOnce) for (const l of this.resyncListeners) l(); // what was sent meanwhile is lost
+    if (this.connectedOnce) {
+      this.events.emit("listenReconnected", { downtimeMs: Date.now() - (this.lostAt ?? Date.now()) });
+      this.events.emit("resync", { reason: "listen_reconnected" });
+      for (const l of this.resyncListeners) l(); // what was sent meanwhile is lost
+    }
+    this.lostAt = null;
     this.connectedOnce = true;
     this.markReady();
   }
