@@ -9,21 +9,10 @@ import { z } from "zod";
 import { applySync, type LocalTask } from "@/client/task-sync/merge";
 import { AppError } from "@/server/errors";
 import type { TaskContext, TaskDefinition } from "@/server/tasks/types";
-import { createEngine, describeBackends, sleep, type Engine } from "../helpers/engine";
+import { createEngine, describeBackends, sleep, type Engine, mulberry32 } from "../helpers/engine";
 
 let engine: Engine;
 afterEach(() => engine?.close());
-
-/** Deterministic PRNG so that a run can be replayed from its seed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describeBackends(
   "concurrent processes",

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { appSetting } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { TaskDefinition } from "@/server/tasks/types";
-import { createEngine, describeBackends, sleep, untilTask, type Engine } from "../helpers/engine";
+import { createEngine, describeBackends, sleep, untilTask, type Engine, mulberry32 } from "../helpers/engine";
 
 /** A random pause: none, a microtask yield, a macrotask yield, or a few ms. */
 async function jitter(rand: () => number) {
@@ -14,17 +14,6 @@ async function jitter(rand: () => number) {
   if (r < 0.5) return Promise.resolve();
   if (r < 0.75) return new Promise((res) => setImmediate(res));
   await sleep(Math.floor(rand() * 4));
-}
-
-/** Deterministic PRNG so a failing interleaving can be replayed from its seed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const payloadSchema = z.object({ seed: z.number(), fail: z.boolean() });
