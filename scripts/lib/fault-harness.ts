@@ -145,7 +145,7 @@ export class Scenario {
     s.appUrl = await cluster.createDatabase(dbName);
     s.admin = new AdminDb(cluster.adminUrl(dbName));
     try {
-      for (let i = 0; i < (opts.webs ?? 1); i++) s.webs.push(await startAppServer({ ...opts.env, DATABASE_URL: s.appUrl, RUNNER_ENABLED: "false" }));
+      for (let i = 0; i < (opts.webs ?? 1); i++) s.webs.push(await startAppServer({ ALLOW_DIAGNOSTIC_TASKS: "true", ...opts.env, DATABASE_URL: s.appUrl, RUNNER_ENABLED: "false" }));
       await s.installAudit();
       for (let i = 0; i < (opts.workers ?? 2); i++) await s.addWorker();
     } catch (err) {

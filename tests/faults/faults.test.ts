@@ -29,6 +29,7 @@ const env = {
   TASK_CONCURRENCY: "3",
   TASK_PER_USER_CONCURRENCY: String(PER_USER),
   AUTH_RATE_LIMIT: "false",
+  ALLOW_DIAGNOSTIC_TASKS: "true",
 };
 
 let cluster: PgCluster;
