@@ -149,7 +149,9 @@ describe("uploads never stall other users", () => {
     const busy = percentiles(latencies);
     console.log(`[upload-limits] upload stall: ${latencies.length} polls, p50 ${busy.p50} ms, p99 ${busy.p99} ms, max ${busy.max} ms (no upload: p50 ${quiet.p50} ms, p99 ${quiet.p99} ms)`);
     expect(latencies.length).toBeGreaterThan(20);
-    // The target is 100 ms; the bound is wide for loaded CI machines.
-    expect(busy.p99).toBeLessThan(300);
+    // The target is 100 ms of stall. The bound is wide, and counted above the same machine's quiet p99 measured
+    // just before, so that a loaded CI machine's own slowness is not taken for a stall; the stalls this test
+    // exists for were seconds long (11.8 s with the file in the embedded database, 1.2 s with pdf.js at full priority).
+    expect(busy.p99 - quiet.p99).toBeLessThan(400);
   });
 });
