@@ -66,6 +66,29 @@ function mergeJustified(cells: Cell[]): Cell[] {
   return [{ ...cells[0]!, text: cells.map((c) => c.text).join(" "), x2: cells[cells.length - 1]!.x2, bold: cells.every((c) => c.bold) }];
 }
 
+/** "J O H N": a word set with letter spacing, each letter followed by a space. */
+const LETTER_SPACED_RE = /^[\p{L}\p{N}&](?: [\p{L}\p{N}&]){2,}$/u;
+
+/**
+ * Letter-spaced words ("J O H N", "C O N T A C T") are read as words again; neighbouring letter-spaced cells
+ * on a row (the words of one name, apart by a wide space) are one cell.
+ */
+function mergeLetterSpaced(cells: Cell[]): Cell[] {
+  const out: (Cell & { spaced: boolean })[] = [];
+  for (const cell of cells) {
+    const spaced = LETTER_SPACED_RE.test(cell.text);
+    const text = spaced ? cell.text.replace(/ /g, "") : cell.text;
+    const prev = out[out.length - 1];
+    if (spaced && prev?.spaced && cell.x - prev.x2 < 2.5 * cell.size) {
+      prev.text += ` ${text}`;
+      prev.x2 = cell.x2;
+      continue;
+    }
+    out.push({ ...cell, text, spaced });
+  }
+  return out.map(({ spaced: _spaced, ...c }) => c);
+}
+
 const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;
 
 /** Groups a page's items into rows of cells, top to bottom. */
@@ -113,7 +136,7 @@ function rowsOf(items: TextItem[]): Row[] {
       const clean = cells
         .map(({ boldChars, ...c }) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
         .filter((c) => c.text !== "");
-      return { baseline: r.baseline, cells: mergeJustified(clean) };
+      return { baseline: r.baseline, cells: mergeJustified(mergeLetterSpaced(clean)) };
     })
     .filter((r) => r.cells.length > 0)
     .sort((a, b) => a.baseline - b.baseline);

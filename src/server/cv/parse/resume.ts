@@ -13,9 +13,9 @@ const BULLET_RE = /^\s*[•◦▪●○■□►▸▹✓✔➢➤➣‣⁃∙�
 const TITLE_WORDS =
   /\b(engineer|developer|programmer|manager|intern|internship|assistant|consultant|analyst|director|lead|leader|head|chief|ceo|cto|cfo|coo|cio|vp|vice|president|founder|co-founder|cofounder|owner|partner|scientist|researcher|research intern|architect|designer|specialist|officer|administrator|coordinator|member|employee|student|associate|advisor|adviser|executive|technician|teacher|lecturer|professor|fellow|trainee|apprentice|freelance|freelancer|contractor|writer|editor|accountant|auditor|sre|devops|fullstack|full-stack|frontend|backend|product|owner|strategist|recruiter|nurse|operator|supervisor|representative|agent|tutor|instructor|doctoral|phd|postdoc|volunteer|ingénieur|développeur|chef|stagiaire|responsable|chargé|directeur|directrice|gérant|ingeniero|desarrollador|jefe|gerente|becario|practicante|entwickler|ingenieur|leiter|berater|praktikant|werkstudent|mitarbeiter|geschäftsführer|实习|工程师|经理|开发)\b/i;
 const ORG_WORDS =
-  /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|command|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|gmbh)\b|公司|大学|集团|科技/i;
+  /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|gmbh)\b|公司|大学|集团|科技/i;
 const INSTITUTION_RE =
-  /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|postech|kaist|\bmit\b|\beth\b|\bepfl\b/i;
+  /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|universidade|università|politecnica|politécnica|hochschule|conservatoire|conservatorio/i;
 const DEGREE_RE =
   /\b(bachelor|bachelors|bachelor's|master|masters|master's|mba|ph\.?\s?d|doctor|doctorate|licen[cs]e|licenciatura|diplôme|diplom|degree|graduated|associate|b\.?\s?sc|m\.?\s?sc|b\.?\s?eng|m\.?\s?eng|b\.?\s?s|m\.?\s?s|b\.?\s?a|m\.?\s?a|bs|ms|ba|ma|phd|abitur|baccalauréat|bachillerato|máster|grado|ingénieur|dut|bts|hnd|a-levels?|studies|studium|engineering degree)\b|学士|硕士|博士|本科|研究生|专科/i;
 const LEVEL_RE =
@@ -160,17 +160,25 @@ function looksLikeName(text: string): boolean {
   if (/^[\p{Script=Han}]{2,6}$/u.test(t)) return true;
   const words = t.split(/\s+/);
   if (words.length < 2 || words.length > 5) return false;
-  return words.every((w) => /^[\p{Lu}][\p{L}'’.-]*$/u.test(w) || /^(de|da|van|von|der|del|la|le|di|du|bin|al)$/i.test(w));
+  // An employer, a school, a job title or a heading set large is not the person's name.
+  if (ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || words.some((w) => sectionOf(w))) return false;
+  return words.every((w) => /^[\p{Lu}][\p{L}'’.-]*$/u.test(w) || /^(de|da|das|dos|van|von|der|den|del|della|la|le|di|du|bin|al|ter|zu)$/i.test(w));
 }
 
 function findName(lines: Line[]): Line | undefined {
   const firstPage = lines.filter((l) => l.page === 0);
   const top = firstPage.filter((l) => l.y < Math.max(...firstPage.map((x) => x.y)) * 0.4 + 60);
-  const candidates = top
-    .flatMap((l) => l.cells.map((c) => ({ line: l, text: clean(c.text.replace(CV_WORDS_RE, " ")), size: c.size })))
-    .filter((c) => looksLikeName(c.text));
-  candidates.sort((a, b) => b.size - a.size || a.line.y - b.line.y);
-  const best = candidates[0];
+  const candidates = top.flatMap((l) => l.cells.map((c) => ({ line: l, text: clean(c.text.replace(CV_WORDS_RE, " ")), size: c.size })));
+  // A large name may wrap onto a second line set the same way ("MARIEN VAN" / "OVERBEEK").
+  for (const l of top) {
+    const next = top.find((n) => n.column === l.column && n.y > l.y && n.y - l.y < 1.6 * l.size && Math.abs(n.size - l.size) < 0.05 * l.size);
+    if (next && l.cells.length === 1 && next.cells.length === 1 && next.bold === l.bold) {
+      candidates.push({ line: l, text: clean(`${l.cells[0]!.text} ${next.cells[0]!.text}`.replace(CV_WORDS_RE, " ")), size: l.size + 0.01 });
+    }
+  }
+  const names = candidates.filter((c) => looksLikeName(c.text));
+  names.sort((a, b) => b.size - a.size || a.line.y - b.line.y);
+  const best = names[0];
   return best ? { ...best.line, text: best.text } : undefined;
 }
 
