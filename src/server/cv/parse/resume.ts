@@ -4,16 +4,16 @@
  */
 import type { CvContent, CvEducation, CvSkill, CvWork } from "../../../shared/cv";
 import { findEmail, findLinks, findPhone, EMAIL_RE, withoutEmails } from "./contact";
-import { findDateRange, type DateRange } from "./dates";
+import { findDateRange, withTwoDigitYearPivot, type DateRange } from "./dates";
 import { readingOrder, type Line, type PageText } from "./layout";
 import { titleCaseIfShouting } from "./normalize";
 import { looksLikeHeading, sectionOf, type SectionKey } from "./sections";
 
 const BULLET_RE = /^\s*[•◦▪●○■□►▸▹✓✔➢➤➣‣⁃∙⋅·*–—-]\s*/;
 const TITLE_WORDS =
-  /\b(engineer|developer|programmer|manager|intern|internship|assistant|consultant|analyst|director|lead|leader|head|chief|ceo|cto|cfo|coo|cio|vp|vice|president|founder|co-founder|cofounder|owner|partner|scientist|researcher|research intern|architect|designer|specialist|officer|administrator|coordinator|member|employee|student|associate|advisor|adviser|executive|technician|teacher|lecturer|professor|fellow|trainee|apprentice|freelance|freelancer|contractor|writer|editor|accountant|auditor|sre|devops|fullstack|full-stack|frontend|backend|product|owner|strategist|recruiter|nurse|operator|supervisor|representative|agent|tutor|instructor|doctoral|phd|postdoc|volunteer|ingénieur|développeur|chef|stagiaire|responsable|chargé|directeur|directrice|gérant|ingeniero|desarrollador|jefe|gerente|becario|practicante|entwickler|ingenieur|leiter|berater|praktikant|werkstudent|mitarbeiter|geschäftsführer|实习|工程师|经理|开发)\b/i;
+  /\b(engineer|developer|programmer|manager|intern|internship|assistant|consultant|analyst|director|lead|leader|head|chief|ceo|cto|cfo|coo|cio|vp|vice|president|founder|co-founder|cofounder|owner|partner|scientist|researcher|research intern|architect|designer|specialist|officer|administrator|coordinator|member|employee|student|associate|advisor|adviser|executive|technician|teacher|lecturer|professor|fellow|trainee|apprentice|freelance|freelancer|contractor|writer|editor|accountant|auditor|sre|devops|fullstack|full-stack|frontend|backend|product|owner|strategist|recruiter|nurse|operator|supervisor|representative|agent|tutor|instructor|doctoral|phd|postdoc|volunteer|ingénieur|développeur|chef|stagiaire|responsable|chargé|directeur|directrice|gérant|ingeniero|desarrollador|jefe|gerente|becario|practicante|entwickler|ingenieur|leiter|berater|praktikant|werkstudent|mitarbeiter|geschäftsführer|stage|estágio|estagiário|estagiária|tirocinio|tirocinante|assistente|sviluppatore|programmatore|ingegnere|responsabile|impiegato|impiegata|cassiere|cassiera|commesso|commessa|desenvolvedor|desenvolvedora|programador|programadora|analista|engenheiro|engenheira|coordenador|coordenadora|professora|profesor|profesora|diseñador|diseñadora|designer|técnico|técnica|technicien|technicienne|consultor|consultora|consulente|entwicklerin|softwareentwickler|wissenschaftlicher|wissenschaftliche|lehrer|lehrerin|dozent|dozentin|collaborator|colaborador|colaboradora|auxiliar|ayudante|secretary|secrétaire|clerk|cashier|waiter|waitress|cook|driver|salesman|vendeur|vendeuse|serveur|serveuse|consultant|ingénieure|développeuse|cheffe|assistante|analyste|architecte|gestionnaire|conseiller|conseillère|formateur|formatrice|enseignant|enseignante|chercheur|chercheuse|doctorant|doctorante|alternant|alternante|apprenti|apprentie|实习|工程师|经理|开发)\b/i;
 const ORG_WORDS =
-  /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|gmbh)\b|公司|大学|集团|科技/i;
+  /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|sàrl|srl|s\.r\.l\.|spa|s\.p\.a\.|ltda|lda|s\.l\.|bv|b\.v\.|nv|oy|kg|ohg|e\.v\.|plc|pty|limited|cooperativa|coopérative|association|associação|asociación|associazione|verein|stiftung|fondation|fundación|fundação|fondazione|gruppe|groupe|grupo|gruppo|société|sociedad|sociedade|società|unternehmen|firma|empresa|entreprise|azienda|lab|laboratory|laboratoire|laboratorio|laboratório|agence|agencia|agência|ministère|ministerio|ministério|ministero|hôpital|klinikum|clinique|banque|banco|banca|insurance|assurance|conseil|studios|startup)\b|公司|大学|集团|科技/i;
 const INSTITUTION_RE =
   /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|universidade|università|politecnica|politécnica|hochschule|conservatoire|conservatorio/i;
 const DEGREE_RE =
@@ -261,7 +261,10 @@ function segmentEntries(lines: Line[]): RawEntry[] {
     // A header line starts a new entry after a body, at a second date, or once the entry is complete.
     // A line that only gives the place belongs to the entry above while it has none.
     const placeOnly = !date && line.cells.length === 1 && LOCATION_RE.test(clean(text)) && !entry.location && entry.body.length === 0;
-    const target: RawEntry = !placeOnly && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry)) ? start() : entry;
+    // The entry's date on a line of its own, perhaps beside a place ("Remote   2023 Mar. – 2024 Jul."), completes it.
+    const rest = date ? clean(text.replace(date.text, " ").replace(/\s{2,}/g, " ")) : "";
+    const dateOfEntry = date !== null && !entry.date && entry.heads.length > 0 && entry.body.length === 0 && (!rest || looksLikePlace(rest) || LOCATION_RE.test(rest));
+    const target: RawEntry = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry)) ? start() : entry;
     addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
     // Measured after a leading bullet glyph: the lines under "• Google" align with "Google".
     target.headX ??= BULLET_RE.test(line.text) ? line.x + 1.2 * line.size : line.x;
@@ -294,14 +297,12 @@ function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
       entry.url ??= text;
       continue;
     }
-    // "Title - Organisation", "Title at Organisation", "Title | Organisation"
-    let parts = text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
-    // "Organisation, Title": split at the comma when exactly one side reads as a job title.
-    if (parts.length === 1 && /,\s/.test(text)) {
-      const at = text.indexOf(", ");
-      const [x, y] = [clean(text.slice(0, at)), clean(text.slice(at + 2))];
-      if (x && y && TITLE_WORDS.test(x) !== TITLE_WORDS.test(y)) parts = [x, y];
-    }
+    // "Title - Organisation", "Title at Organisation", "Organisation | Title": which side is which is decided
+    // later, by which one reads as an organisation.
+    let parts = text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
+    // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
+    // two sides read differently (one as a job title or an organisation, the other not).
+    if (parts.length === 1 && /,\s/.test(text)) parts = splitAtCommas(text, entry);
     for (const part of parts) {
       if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
         entry.location = part;
@@ -312,6 +313,45 @@ function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
     }
   }
 }
+
+const LEGAL_FORM_RE = /^(?:inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|sa|sas|sarl|sàrl|srl|spa|s\.?p\.?a|s\.?r\.?l|s\.?a|s\.?l|ltda|lda|bv|nv|oy|ab|pty(?: ltd)?|limited|e\.?v)\.?$/i;
+
+/** A place: one to three capitalised words (or "City (CC)"), with no word of a job, an organisation or a degree. */
+function looksLikePlace(text: string): boolean {
+  const t = text.trim();
+  if (wordCount(t) > 3 || /\d/.test(t) || ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || DEGREE_RE.test(t)) return false;
+  return /^[\p{Lu}][\p{L}.'’-]*(?:[ -][\p{Lu}][\p{L}.'’-]*){0,2}(?:\s*\([\p{Lu}]{2,3}\))?$/u.test(t);
+}
+
+/** Job-title words on one side and not the other, or organisation cues on one side and not the other. */
+const readDifferently = (x: string, y: string) => TITLE_WORDS.test(x) !== TITLE_WORDS.test(y) || orgCue(x) !== orgCue(y);
+
+function splitAtCommas(text: string, entry: RawEntry): string[] {
+  const pieces: string[] = [];
+  // A legal form after a comma ("Omnious Co., Ltd.", "Acme, Inc.") belongs to the name before it.
+  for (const piece of text.split(/,\s+/).map(clean).filter(Boolean)) {
+    if (pieces.length > 0 && LEGAL_FORM_RE.test(piece)) pieces[pieces.length - 1] += `, ${piece}`;
+    else pieces.push(piece);
+  }
+  if (pieces.length >= 2 && !entry.location && looksLikePlace(pieces[pieces.length - 1]!) && (pieces.length > 2 || orgCue(pieces[0]!) || TITLE_WORDS.test(pieces[0]!))) {
+    entry.location = pieces.pop();
+  }
+  if (pieces.length === 1) return pieces;
+  if (pieces.length === 2 && readDifferently(pieces[0]!, pieces[1]!)) return pieces;
+  // Three or more: the first piece that reads as an organisation starts the organisation.
+  const at = pieces.findIndex((p, i) => i > 0 && orgCue(p));
+  if (at > 0 && TITLE_WORDS.test(pieces.slice(0, at).join(", "))) return [pieces.slice(0, at).join(", "), pieces.slice(at).join(", ")];
+  return [pieces.join(", ")];
+}
+
+/** An acronym inside mixed-case text ("Office Chérifien des Phosphates (OCP)") or a domain name. */
+function acronymOrDomain(text: string): boolean {
+  const acronym = /\b\p{Lu}{2,}\b/u.test(text.replace(/\b(?:CEO|CTO|CFO|COO|CIO|VP|IT|UI|UX|QA|SRE|HR|RH|AI|ML|R&D|PhD)\b/g, "")) && text !== text.toUpperCase();
+  return acronym || /\.(?:com|io|de|org|fr|net)\b/i.test(text);
+}
+
+/** General cues that a name is an organisation's: legal forms, organisation or institution words, an acronym, a domain. */
+const orgCue = (text: string) => ORG_WORDS.test(text) || INSTITUTION_RE.test(text) || acronymOrDomain(text);
 
 const dateFields = (d: DateRange | undefined) =>
   d
@@ -327,7 +367,7 @@ function titleScore(text: string) {
   return (TITLE_WORDS.test(text) ? 2 : 0) - (ORG_WORDS.test(text) ? 1 : 0) - (INSTITUTION_RE.test(text) ? 1 : 0);
 }
 function orgScore(text: string) {
-  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (/[A-Z]{2,}|\.(com|io|de|org)\b/.test(text) ? 0.5 : 0);
+  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (acronymOrDomain(text) ? 0.5 : 0);
 }
 
 function toWork(entry: RawEntry): CvWork {
@@ -496,7 +536,15 @@ function dropRunningLines(lines: Line[]): Line[] {
 }
 
 export function parseResume(pages: PageText[]): CvContent {
-  const lines = dropRunningLines(readingOrder(pages));
+  const ordered = readingOrder(pages);
+  // Two-digit years ("Sep 98") fall in the century of the CV's own four-digit years when they all share one.
+  const years = ordered.flatMap((l) => [...l.text.matchAll(/(?<!\d)(19[5-9]\d|20\d\d)(?!\d)/g)].map((m) => Number(m[1])));
+  const centuries = new Set(years.map((y) => Math.floor(y / 100)));
+  return withTwoDigitYearPivot(years.length >= 3 && centuries.size === 1 ? [...centuries][0] : undefined, () => parseLines(ordered));
+}
+
+function parseLines(ordered: Line[]): CvContent {
+  const lines = dropRunningLines(ordered);
   const bodySize = bodySizeOf(lines);
   const blocks = splitSections(lines, bodySize);
   const linesOf = (key: SectionKey | "header") => blocks.filter((b) => b.key === key).flatMap((b) => b.lines);
