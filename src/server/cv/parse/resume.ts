@@ -6,7 +6,7 @@ import type { CvContent, CvEducation, CvSkill, CvWork } from "../../../shared/cv
 import { findEmail, findLinks, findPhone, EMAIL_RE, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot, type DateRange } from "./dates";
 import { readingOrder, type Line, type PageText } from "./layout";
-import { titleCaseIfShouting } from "./normalize";
+import { comparable, titleCaseIfShouting } from "./normalize";
 import { looksLikeHeading, sectionOf, type SectionKey } from "./sections";
 
 const BULLET_RE = /^\s*[•◦▪●○■□►▸▹✓✔➢➤➣‣⁃∙⋅·*–—-]\s*/;
@@ -29,6 +29,8 @@ const SKILL_LABEL_RE =
 interface Block {
   key: SectionKey | "header";
   lines: Line[];
+  /** The heading line that opened the block. */
+  heading?: Line;
 }
 
 interface Head {
@@ -112,8 +114,8 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
   // A column that continues on the next page without a heading continues its own section.
   const lastInColumn = new Map<Line["column"], SectionKey | "header">();
   let previous: Line | undefined;
-  const open = (key: SectionKey | "header", column: Line["column"]) => {
-    blocks.push({ key, lines: [] });
+  const open = (key: SectionKey | "header", column: Line["column"], heading?: Line) => {
+    blocks.push({ key, lines: [], heading });
     lastInColumn.set(column, key);
   };
   // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
@@ -123,11 +125,11 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
     previous = line;
     const whole = sectionOf(line.text);
     if (whole && looksLikeHeading(line, bodySize)) {
-      open(whole, line.column);
+      open(whole, line.column, line);
       continue;
     }
     if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && !findDateRange(line.text)) {
-      open("other", line.column);
+      open("other", line.column, line);
       continue;
     }
     // A heading in a left label gutter, with the section's first line beside it.
@@ -135,7 +137,7 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
     const labelled = line.cells.length > 1 ? sectionOf(first.text) : null;
     if (labelled && wordCount(first.text) <= 4) {
       const rest = line.cells.slice(1);
-      open(labelled, line.column);
+      open(labelled, line.column, { ...line, cells: [first], text: first.text });
       blocks[blocks.length - 1]!.lines.push({ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
       continue;
     }
@@ -443,8 +445,12 @@ function splitList(text: string): string[] {
   return text
     .split(/\s*(?:[,;•·|、，；]|\s{2,}|\s[-=>]+\s|\s<\s)\s*/)
     .map((s) => clean(s.replace(/\.$/, "")))
-    .filter((s) => s.length > 0 && s.length <= 60 && !LEVEL_RE.test(s));
+    .filter((s) => s.length > 0 && s.length <= 60 && !LEVEL_RE.test(s) && !isRating(s));
 }
+
+/** Rating marks ("● ● ● ○ ○", "★★★☆", "■■□"): a level, never a name. */
+const RATING_RE = /^[\s●○◯◉◎⬤⚫⚪•·★☆✩✪✭✮■□▪▫◆◇♦❖⭐|/()\d.,-]*$/u;
+const isRating = (s: string) => RATING_RE.test(s) && !/^\d[\d.,]*$/.test(s.trim()) && /[^\s\d.,/()|-]/u.test(s);
 
 function parseSkills(lines: Line[]): CvSkill[] {
   const skills: CvSkill[] = [];
@@ -496,7 +502,7 @@ function parseLanguages(lines: Line[]) {
       const m = item.match(/^([\p{L} ]+?)\s*(?:[(:–-]\s*([^)]+)\)?)?$/u);
       return m ? { language: m[1]!.trim(), fluency: m[2]?.trim() } : { language: item };
     })
-    .filter((l) => l.language.length > 1 && !LEVEL_RE.test(l.language));
+    .filter((l) => /\p{L}{2}/u.test(l.language) && !LEVEL_RE.test(l.language) && !isRating(l.language));
 }
 
 /** Skills written as labelled lines anywhere ("Techs: Meteor, Javascript, …"), with their wrapped continuations. */
@@ -520,7 +526,80 @@ function labelledSkills(lines: Line[]): CvSkill[] {
   return found;
 }
 
+// ---------- publications ----------
+
+/** A numbered or bulleted reference: "[1]", "[J2]", "1.", "•". */
+const ITEM_MARK_RE = /^\s*(?:\[[A-Za-z]?\d+\]|\(\d+\)|\d{1,3}[.)]\s|[•◦▪●■►‣∙·*–-]\s)/;
+
+/**
+ * One publication per item: items start at a number or bullet mark when the section uses them, else at a
+ * vertical gap, else each line is one.
+ */
+function parsePublications(lines: Line[]): { name: string; releaseDate?: string; dateText?: string }[] {
+  const marked = lines.some((l) => ITEM_MARK_RE.test(l.text));
+  const gapped = !marked && lines.some((l, i) => i > 0 && l.gapAbove > 0.45 && l.gapAbove !== Infinity);
+  const items: string[] = [];
+  lines.forEach((l, i) => {
+    const text = l.text.replace(/\s{2,}/g, " ").trim();
+    if (!text) return;
+    const starts = i === 0 || (marked ? ITEM_MARK_RE.test(l.text) : gapped ? l.gapAbove > 0.45 : true);
+    if (starts || items.length === 0) items.push(text.replace(ITEM_MARK_RE, "").trim());
+    else items[items.length - 1] = joinWrapped(items[items.length - 1]!, text);
+  });
+  return items
+    .filter((t) => /\p{L}{3}/u.test(t))
+    .map((t) => {
+      const year = t.match(/(?<!\d)(19[5-9]\d|20\d\d)(?!\d)/)?.[1];
+      return { name: t.slice(0, 500), ...(year ? { releaseDate: year, dateText: year } : {}) };
+    });
+}
+
+// ---------- nothing lost silently ----------
+
+/** Words of a text, compared without case, accents' forms or punctuation. */
+const tokens = (s: string) =>
+  comparable(s)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 1 || /\d/.test(t));
+
+/** Every string of the parsed CV, wherever it sits. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) strings(v, out);
+  return out;
+}
+
+/**
+ * The lines of the PDF that no field took: a line is placed when nearly all its words are in some field
+ * (or it is a section heading, or a page number). What is left is kept, in reading order, for the person
+ * to place by hand.
+ */
+function unplacedLines(ordered: Line[], content: CvContent, headings: Set<Line>): string[] {
+  const known = new Set(strings(content).flatMap(tokens));
+  const headingKeys = new Set([...headings].map((h) => `${h.page}|${h.y}|${comparable(h.text)}`));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const line of ordered) {
+    const text = line.text.replace(/\s{2,}/g, " ").trim();
+    if (!text || PAGE_NUMBER_RE.test(text) || headingKeys.has(`${line.page}|${line.y}|${comparable(line.text)}`) || sectionOf(text)) continue;
+    const words = tokens(text);
+    if (words.length === 0) continue;
+    const missing = words.filter((w) => !known.has(w)).length;
+    if (missing === 0 || (missing / words.length <= 0.25 && missing <= 2)) continue;
+    const key = comparable(text);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(text.slice(0, 1000));
+    if (out.length >= 500) break;
+  }
+  return out;
+}
+
 // ---------- the whole CV ----------
+
+/** A page number, or a number alone on its line (a page number or a chart's tick). */
+const PAGE_NUMBER_RE = /^(?:(?:page|seite|página|pagina)\s*\d+|(?:page|seite|página|pagina)?\s*\d+\s*(?:\/|of|von|de|sur|sobre|di)\s*\d+|\d{1,3})$/i;
 
 /** Page numbers, and lines repeated at the same height on several pages (running headers and footers). */
 function dropRunningLines(lines: Line[]): Line[] {
@@ -556,8 +635,10 @@ function parseLines(ordered: Line[]): CvContent {
   const name = nameLine ? titleCaseIfShouting(clean(nameLine.text)) : undefined;
   const headline = findHeadline(lines, nameLine, bodySize);
   const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
-  const email = findEmail(contactText) ?? findEmail(allText);
-  const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(allText));
+  // Then the whole text, running headers and footers included: some CVs print their contact details only there.
+  const everyLine = ordered.map((l) => l.text).join("\n");
+  const email = findEmail(contactText) ?? findEmail(everyLine);
+  const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(everyLine));
   // The personal site is in the header or the contact section; profiles may be anywhere.
   const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
   const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
@@ -604,8 +685,9 @@ function parseLines(ordered: Line[]): CvContent {
   const interests = linesOf("interests")
     .flatMap((l) => splitList(stripBullet(l.text)))
     .map((n) => ({ name: n }));
+  const publications = parsePublications(linesOf("publications"));
 
-  return {
+  const content: CvContent = {
     basics: {
       name,
       label: headline,
@@ -625,5 +707,9 @@ function parseLines(ordered: Line[]): CvContent {
     languages,
     interests,
     projects,
+    ...(publications.length ? { publications } : {}),
   };
+  const headings = new Set(blocks.flatMap((b) => b.heading ?? []));
+  const unplaced = unplacedLines(ordered, content, headings);
+  return unplaced.length ? { ...content, unplaced } : content;
 }
