@@ -63,7 +63,7 @@ const plausibleYear = (y: number) => y >= 1950 && y <= 2100;
 export function resolveTwoDigitYear(yy: number, pivotCentury?: number, now = new Date()): number {
   const latest = now.getUTCFullYear() + 1;
   const inCentury = (c: number) => c * 100 + yy;
-  if (pivotCentury !== undefined && inCentury(pivotCentury) <= latest) return inCentury(pivotCentury);
+  if (pivotCentury !== undefined && inCentury(pivotCentury) <= latest && inCentury(pivotCentury) >= 1950) return inCentury(pivotCentury);
   return inCentury(Math.floor(latest / 100)) <= latest ? inCentury(Math.floor(latest / 100)) : inCentury(Math.floor(latest / 100) - 1);
 }
 

@@ -86,7 +86,7 @@ function mergeLetterSpaced(cells: Cell[]): Cell[] {
     }
     out.push({ ...cell, text, spaced });
   }
-  return out.map(({ spaced: _spaced, ...c }) => c);
+  return out.map((c) => ({ text: c.text, x: c.x, x2: c.x2, size: c.size, bold: c.bold }));
 }
 
 const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;

@@ -542,7 +542,8 @@ function parsePublications(lines: Line[]): { name: string; releaseDate?: string;
   lines.forEach((l, i) => {
     const text = l.text.replace(/\s{2,}/g, " ").trim();
     if (!text) return;
-    const starts = i === 0 || (marked ? ITEM_MARK_RE.test(l.text) : gapped ? l.gapAbove > 0.45 : true);
+    // A wrapped line follows closely; one set far below starts another item even without a mark.
+    const starts = i === 0 || l.gapAbove > 1.2 || (marked ? ITEM_MARK_RE.test(l.text) : gapped ? l.gapAbove > 0.45 : true);
     if (starts || items.length === 0) items.push(text.replace(ITEM_MARK_RE, "").trim());
     else items[items.length - 1] = joinWrapped(items[items.length - 1]!, text);
   });

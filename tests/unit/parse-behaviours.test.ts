@@ -1,0 +1,157 @@
+/**
+ * The offline parser's behaviours on small inputs built here (fictional people, positioned text as pdf.js
+ * gives it): splitting "Title, Company", phones, two-digit years, footers, rating glyphs, unplaced lines.
+ */
+import { describe, expect, it } from "vitest";
+import { findPhone } from "@/server/cv/parse/contact";
+import { parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
+import { parseResume } from "@/server/cv/parse/resume";
+import { line, page, stack } from "../helpers/page-text";
+
+const H = (text: string) => ({ x: 50, text, size: 14, bold: true });
+const B = (text: string) => ({ x: 50, text, bold: true });
+const header = [line(40, { x: 50, text: "Ilse Marwick", size: 24, bold: true }), line(75, { x: 50, text: "ilse.marwick@example.net" })];
+
+describe("one-line entries", () => {
+  it("splits 'Title, Company, City', 'Title at Company', 'Company | Title' and 'Company — Title' by which side reads as an organisation", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [B("Senior Data Analyst, Brightwater Analytics GmbH, Leipzig"), "2019 – 2022"],
+          "• Built the weekly revenue forecast used by finance",
+          [B("Lead Designer at Kestrel Labs"), "2016 – 2019"],
+          "• Designed the booking flow of the mobile app",
+          [B("Orchard Savings Bank | Risk Analyst"), "2014 – 2016"],
+          "• Modelled credit risk for small businesses",
+          [B("Moonfield Studio — Game Developer"), "2012 – 2014"],
+          "• Shipped two puzzle games on consoles",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([
+      ["Senior Data Analyst", "Brightwater Analytics GmbH"],
+      ["Lead Designer", "Kestrel Labs"],
+      ["Risk Analyst", "Orchard Savings Bank"],
+      ["Game Developer", "Moonfield Studio"],
+    ]);
+    expect(cv.work[0]).toMatchObject({ location: "Leipzig", startDate: "2019", endDate: "2022" });
+  });
+
+  it("keeps a legal form with the name it follows ('Co., Ltd.')", () => {
+    const cv = parseResume([page(...header, ...stack(120, 16, [H("Experience"), [B("Software Architect, Pinecrest Co., Ltd."), "2017 – 2018"], "• Drew the system map"]))]);
+    expect(cv.work[0]).toMatchObject({ position: "Software Architect", name: "Pinecrest Co., Ltd." });
+  });
+});
+
+describe("phones", () => {
+  it("reads numbers written without separators, with or without a country code", () => {
+    expect(findPhone("Tél. 0612345678")).toBe("0612345678");
+    expect(findPhone("+33612345678")).toBe("+33612345678");
+    expect(findPhone("Mobil: +49 1736127906")).toBe("+49 1736127906");
+    expect(findPhone("0049/333 5647380")).toBe("0049/333 5647380");
+  });
+
+  it("never takes a DOI, an ISBN, an arXiv id, a date, a date range or a postcode for a phone", () => {
+    expect(findPhone("doi: 10.1109/5.771073")).toBeUndefined();
+    expect(findPhone("https://doi.org/10.1145/3357713.3384290")).toBeUndefined();
+    expect(findPhone("ISBN 978-3-16-148410-0")).toBeUndefined();
+    expect(findPhone("arXiv:2101.00001")).toBeUndefined();
+    expect(findPhone("Born 24.11.1993 in Ulm")).toBeUndefined();
+    expect(findPhone("2011 - 2013")).toBeUndefined();
+    expect(findPhone("04/09/2015 – 30/07/2016")).toBeUndefined();
+    expect(findPhone("75012 Paris")).toBeUndefined();
+  });
+
+  it("prefers the labelled number to a date printed before it", () => {
+    expect(findPhone("Geboren 24.11.1993  Telefon +49 176 1234 5678")).toBe("+49 176 1234 5678");
+  });
+});
+
+describe("two-digit years", () => {
+  it("never puts a year after next year", () => {
+    const now = new Date("2026-06-01T00:00:00Z");
+    expect(resolveTwoDigitYear(98, undefined, now)).toBe(1998);
+    expect(resolveTwoDigitYear(15, undefined, now)).toBe(2015);
+    expect(resolveTwoDigitYear(27, undefined, now)).toBe(2027);
+    expect(resolveTwoDigitYear(28, undefined, now)).toBe(1928);
+    expect(parseDate("Sep 98").iso).toBe("1998-09");
+  });
+
+  it("reads 'Sep 98 – Jun 02' in a CV of the 1990s as 1998 to 2002", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [B("Field Technician, Norrland Telecom AB"), "Sep 98 – Jun 02"],
+          "• Installed exchanges in 40 towns",
+          [B("Apprentice Electrician, Vasstrand Elektro AB"), "1995 – 1998"],
+          "• Wired houses built in 1996 and 1997",
+        ]),
+      ),
+    ]);
+    expect(cv.work[0]).toMatchObject({ startDate: "1998-09", endDate: "2002-06" });
+  });
+});
+
+describe("contact details in page footers", () => {
+  it("reads the phone and e-mail printed only in a running footer", () => {
+    const footer = line(810, { x: 50, text: "Tel. 0612345678 · theo.vannier@example.fr", size: 8 });
+    const body = (title: string) => stack(120, 16, [H("Experience"), [B(title), "2019 – 2022"], "• Planned the routes of 30 drivers"]);
+    const cv = parseResume([
+      page(line(40, { x: 50, text: "Théo Vannier", size: 24, bold: true }), ...body("Logistics Planner, Garonne Transports SA"), footer),
+      page(...body("Dispatcher, Lisière Fret SARL"), footer),
+    ]);
+    expect(cv.basics).toMatchObject({ name: "Théo Vannier", phone: "0612345678", email: "theo.vannier@example.fr" });
+  });
+});
+
+describe("rating glyphs", () => {
+  it("never makes a language or a skill of '● ● ● ○ ○' or '○ ○ ○ ●'", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Languages"),
+          ["English", "● ● ● ● ●"],
+          ["Portuguese", "● ● ● ○ ○"],
+          "○ ○ ○ ●",
+          H("Skills"),
+          ["Welding", "●●●○○"],
+          ["Forklift", "★★★☆☆"],
+        ]),
+      ),
+    ]);
+    expect(cv.languages.map((l) => l.language)).toEqual(["English", "Portuguese"]);
+    const skillNames = cv.skills.flatMap((s) => [s.name, ...(s.keywords ?? [])]);
+    expect(skillNames).toEqual(expect.arrayContaining(["Welding", "Forklift"]));
+    expect(skillNames.every((n) => /\p{L}/u.test(n))).toBe(true);
+  });
+});
+
+describe("nothing lost silently", () => {
+  it("returns the lines no field took, and only those", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [B("Beekeeper, Hollowmere Apiaries Ltd"), "2018 – 2023"],
+          "• Kept 120 hives and sold the honey at markets",
+          H("Publications"),
+          "[1] I. Marwick. Winter losses of mountain colonies. Journal of Apiculture, 2021.",
+          "[2] I. Marwick. Queen rearing at altitude. Bee World, 2019.",
+          H("Miscellany"),
+          "Quixotic zebra fjord vexes nymphs",
+        ]),
+      ),
+    ]);
+    expect(cv.publications?.map((p) => p.name)).toEqual([
+      "I. Marwick. Winter losses of mountain colonies. Journal of Apiculture, 2021.",
+      "I. Marwick. Queen rearing at altitude. Bee World, 2019.",
+    ]);
+    expect(cv.unplaced).toEqual(["Quixotic zebra fjord vexes nymphs"]);
+  });
+});
