@@ -212,6 +212,7 @@ function segmentEntries(lines: Line[]): RawEntry[] {
   const entries: RawEntry[] = [];
   let cur: RawEntry | null = null;
   let lastWasBody = false;
+  let startStyle: { size: number; bold: boolean } | undefined;
   const start = () => {
     cur = { heads: [], body: [] };
     entries.push(cur);
@@ -266,14 +267,31 @@ function segmentEntries(lines: Line[]): RawEntry[] {
     // The entry's date on a line of its own, perhaps beside a place ("Remote   2023 Mar. – 2024 Jul."), completes it.
     const rest = date ? clean(text.replace(date.text, " ").replace(/\s{2,}/g, " ")) : "";
     const dateOfEntry = date !== null && !entry.date && entry.heads.length > 0 && entry.body.length === 0 && (!rest || looksLikePlace(rest) || LOCATION_RE.test(rest));
-    const target: RawEntry = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry)) ? start() : entry;
+    const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry));
+    // Entries repeat one layout: a line set lighter or smaller than the section's first entry line, with no
+    // date, cannot start an entry; once the entry is complete it is description (an address, a note).
+    if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle)) {
+      entry.body.push(text.replace(/\s{2,}/g, " "));
+      entry.bodyX ??= line.x;
+      lastWasBody = true;
+      continue;
+    }
+    const target: RawEntry = wantsNew ? start() : entry;
     addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
-    // Measured after a leading bullet glyph: the lines under "• Google" align with "Google".
-    target.headX ??= BULLET_RE.test(line.text) ? line.x + 1.2 * line.size : line.x;
+    startStyle ??= { size: line.cells[0]!.size, bold: line.cells[0]!.bold || line.bold };
+    // Measured after a leading bullet glyph (the lines under "• Google" align with "Google"), and after a
+    // date set in a left column (the lines under "2019 – 2022  Analyst" align with "Analyst").
+    const firstText = line.cells.find((c) => !date || clean(c.text.replace(date.text, " ")) !== "");
+    const x = firstText && firstText !== line.cells[0] ? firstText.x : line.x;
+    target.headX ??= BULLET_RE.test(line.text) ? x + 1.2 * line.size : x;
     lastWasBody = false;
   }
   return entries.filter((e) => e.heads.length > 0 || e.date);
 }
+
+/** Whether a line is set at least as large and as heavy as the line that started the section's first entry. */
+const canStartEntry = (line: Line, style: { size: number; bold: boolean }) =>
+  line.cells[0]!.size >= style.size - 0.3 && (line.bold || line.cells[0]!.bold || !style.bold);
 
 const entryComplete = (e: RawEntry) => e.heads.length >= 3 || (e.date !== undefined && e.heads.length >= 2);
 
@@ -321,21 +339,23 @@ const LEGAL_FORM_RE = /^(?:inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|sa|sas|sarl|s�
 /** A place: one to three capitalised words (or "City (CC)"), with no word of a job, an organisation or a degree. */
 function looksLikePlace(text: string): boolean {
   const t = text.trim();
-  if (wordCount(t) > 3 || /\d/.test(t) || ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || DEGREE_RE.test(t)) return false;
-  return /^[\p{Lu}][\p{L}.'’-]*(?:[ -][\p{Lu}][\p{L}.'’-]*){0,2}(?:\s*\([\p{Lu}]{2,3}\))?$/u.test(t);
+  if (wordCount(t.replace(/\([^)]*\)/, "").replace(/\b(?:de|da|del|la|le|di|du|am|an|der|sur|upon|on)\b/g, "")) > 3 || /\d/.test(t) || ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || DEGREE_RE.test(t)) return false;
+  return /^[\p{Lu}][\p{L}.'’-]*(?:[ -](?:(?:de|da|del|la|le|di|du|am|an|der|sur|upon|on)[ -])?[\p{Lu}][\p{L}.'’-]*){0,2}(?:\s*\([\p{Lu}][\p{L} ]{1,20}\))?$/u.test(t);
 }
 
 /** Job-title words on one side and not the other, or organisation cues on one side and not the other. */
 const readDifferently = (x: string, y: string) => TITLE_WORDS.test(x) !== TITLE_WORDS.test(y) || orgCue(x) !== orgCue(y);
 
 function splitAtCommas(text: string, entry: RawEntry): string[] {
+  // "Mountain View, CA", "Seoul, S.Korea": a place as a whole, taken as the location below.
+  if (LOCATION_RE.test(text) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text)) return [clean(text)];
   const pieces: string[] = [];
   // A legal form after a comma ("Omnious Co., Ltd.", "Acme, Inc.") belongs to the name before it.
   for (const piece of text.split(/,\s+/).map(clean).filter(Boolean)) {
     if (pieces.length > 0 && LEGAL_FORM_RE.test(piece)) pieces[pieces.length - 1] += `, ${piece}`;
     else pieces.push(piece);
   }
-  if (pieces.length >= 2 && !entry.location && looksLikePlace(pieces[pieces.length - 1]!) && (pieces.length > 2 || orgCue(pieces[0]!) || TITLE_WORDS.test(pieces[0]!))) {
+  if (pieces.length >= 2 && !entry.location && looksLikePlace(pieces[pieces.length - 1]!) && (pieces.length > 2 || entry.heads.length > 0 || orgCue(pieces[0]!) || TITLE_WORDS.test(pieces[0]!))) {
     entry.location = pieces.pop();
   }
   if (pieces.length === 1) return pieces;
@@ -348,7 +368,7 @@ function splitAtCommas(text: string, entry: RawEntry): string[] {
 
 /** An acronym inside mixed-case text ("Office Chérifien des Phosphates (OCP)") or a domain name. */
 function acronymOrDomain(text: string): boolean {
-  const acronym = /\b\p{Lu}{2,}\b/u.test(text.replace(/\b(?:CEO|CTO|CFO|COO|CIO|VP|IT|UI|UX|QA|SRE|HR|RH|AI|ML|R&D|PhD)\b/g, "")) && text !== text.toUpperCase();
+  const acronym = /\b\p{Lu}{2,}\b/u.test(text.replace(/,\s*\p{Lu}{2,3}$/u, "").replace(/\b(?:CEO|CTO|CFO|COO|CIO|VP|IT|UI|UX|QA|SRE|HR|RH|AI|ML|R&D|PhD)\b/g, "")) && text !== text.toUpperCase();
   return acronym || /\.(?:com|io|de|org|fr|net)\b/i.test(text);
 }
 
