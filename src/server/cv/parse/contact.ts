@@ -74,13 +74,44 @@ const NETWORKS: [RegExp, string][] = [
   [/dribbble\.com/i, "Dribbble"],
 ];
 
+/** Network names as CVs print them beside a handle ("johndoe" over "LinkedIn"), to their usual spelling. */
+const NETWORK_NAMES = new Map<string, string>(
+  [
+    ["linkedin", "LinkedIn"],
+    ["github", "GitHub"],
+    ["gitlab", "GitLab"],
+    ["bitbucket", "Bitbucket"],
+    ["stackoverflow", "Stack Overflow"],
+    ["stack overflow", "Stack Overflow"],
+    ["twitter", "Twitter"],
+    ["x", "X"],
+    ["medium", "Medium"],
+    ["behance", "Behance"],
+    ["dribbble", "Dribbble"],
+    ["facebook", "Facebook"],
+    ["instagram", "Instagram"],
+    ["xing", "XING"],
+    ["mastodon", "Mastodon"],
+    ["youtube", "YouTube"],
+    ["kaggle", "Kaggle"],
+    ["orcid", "ORCID"],
+    ["researchgate", "ResearchGate"],
+  ],
+);
+
+/** The network a printed label names ("LinkedIn", "GitHub:"), if it is one. */
+export const networkOf = (label: string) => NETWORK_NAMES.get(label.trim().replace(/[:：]$/, "").trim().toLowerCase());
+
+/** A handle as printed beside a network's name: one token, no spaces. */
+export const HANDLE_RE = /^@?[\p{L}\p{N}._-]{2,40}$/u;
+
 const COMMON_TLDS = new Set(
   "com org net io dev me de fr uk co ai app eu info nl es it ch be at se no dk fi pl cz pt ie ru cn jp kr in br ca au nz us ma tn sn xyz tech site page blog edu gov online pro name".split(" "),
 );
 
 export interface Links {
   url?: string;
-  profiles: { network: string; username?: string; url: string }[];
+  profiles: { network: string; username?: string; url?: string }[];
 }
 
 /** Web links in the text: profiles on known networks, and the first other site as the personal URL. */

@@ -67,7 +67,7 @@ function mergeJustified(cells: Cell[]): Cell[] {
 }
 
 /** "J O H N": a word set with letter spacing, each letter followed by a space. */
-const LETTER_SPACED_RE = /^[\p{L}\p{N}&](?: [\p{L}\p{N}&]){2,}$/u;
+const LETTER_SPACED_RE = /^(?=.*\p{L} \p{L} \p{L})[\p{L}\p{N}&.\/@_:-](?: [\p{L}\p{N}&.\/@_:-]){2,}$/u;
 
 /**
  * Letter-spaced words ("J O H N", "C O N T A C T") are read as words again; neighbouring letter-spaced cells

@@ -3,7 +3,7 @@
  * multilingual section headings, and lexicons for what a job title, an organisation or a degree looks like.
  */
 import type { CvContent, CvEducation, CvSkill, CvWork } from "../../../shared/cv";
-import { findEmail, findLinks, findPhone, EMAIL_RE, withoutEmails } from "./contact";
+import { findEmail, findLinks, findPhone, EMAIL_RE, HANDLE_RE, networkOf, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot, type DateRange } from "./dates";
 import { readingOrder, type Line, type PageText } from "./layout";
 import { comparable, titleCaseIfShouting } from "./normalize";
@@ -204,6 +204,33 @@ function findLocation(lines: Line[], exclude: Set<string>): string | undefined {
       if (!exclude.has(t) && LOCATION_RE.test(t) && wordCount(t) <= 6 && !ORG_WORDS.test(t) && !TITLE_WORDS.test(t)) return t;
     }
   return undefined;
+}
+
+/**
+ * Profiles printed as a handle with the network's name beside, above or below it ("LinkedIn: ada-v",
+ * "johndoe" over "GitHub"), which no link text gives.
+ */
+function labelledProfiles(lines: Line[]): { network: string; username: string }[] {
+  const found: { network: string; username: string }[] = [];
+  const cellsOf = (l: Line) => l.cells.map((c) => ({ ...c, line: l }));
+  lines.forEach((line, i) => {
+    for (const [j, cell] of line.cells.entries()) {
+      const inline = cell.text.match(/^([\p{L} ]{1,20}?)\s*[:：]?\s+(@?[\p{L}\p{N}._-]{2,40})$/u);
+      const network = networkOf(cell.text) ?? (inline ? networkOf(inline[1]!) : undefined);
+      if (!network) continue;
+      let handle = inline && networkOf(inline[1]!) ? inline[2] : undefined;
+      if (!handle) {
+        // Beside it on the line, else the cell above or below that overlaps it.
+        const beside = line.cells[j + 1];
+        const near = [...(lines[i - 1] ? cellsOf(lines[i - 1]!) : []), ...(lines[i + 1] ? cellsOf(lines[i + 1]!) : [])].filter(
+          (c) => c.line.page === line.page && Math.abs(c.line.y - line.y) < 2.5 * line.size && c.x < cell.x2 && c.x2 > cell.x,
+        );
+        handle = [beside, ...near].find((c) => c && HANDLE_RE.test(c.text) && !networkOf(c.text) && !EMAIL_RE.test(c.text))?.text;
+      }
+      if (handle && !found.some((p) => p.network === network)) found.push({ network, username: handle });
+    }
+  });
+  return found;
 }
 
 // ---------- entries (work, education, projects, volunteer) ----------
@@ -662,6 +689,9 @@ function parseLines(ordered: Line[]): CvContent {
   const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(everyLine));
   // The personal site is in the header or the contact section; profiles may be anywhere.
   const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
+  for (const p of labelledProfiles([...header, ...linesOf("contact")])) {
+    if (!links.profiles.some((q) => q.network === p.network)) links.profiles.push({ network: p.network, username: p.username });
+  }
   const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
 
   const summary = linesOf("summary")
