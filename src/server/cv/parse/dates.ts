@@ -35,6 +35,7 @@ export const DATE_RANGE_RE = new RegExp(
   String.raw`(?<![\p{L}\d])(${ONE})(?:${SEP}(${ONE}|${PRESENT})|\s+(${MONTH_YEAR}))?(?![\p{L}\d])`,
   "iu",
 );
+const DATE_RANGE_RE_ALL = new RegExp(DATE_RANGE_RE.source, "giu");
 const PRESENT_RE = new RegExp(`^(?:${PRESENT})$`, "i");
 
 export interface ParsedDate {
@@ -113,7 +114,9 @@ export function parseDate(text: string): ParsedDate {
 
 /** The first date or date range in `text`, if any. */
 export function findDateRange(text: string): DateRange | null {
-  const m = DATE_RANGE_RE.exec(text);
+  // A range wins over a lone year printed before it ("ESNE, since 2024 (Sep 2019 – Sep 2023)").
+  const all = [...text.matchAll(DATE_RANGE_RE_ALL)];
+  const m = all.find((x) => x[2] !== undefined || x[3] !== undefined) ?? all[0];
   if (!m) return null;
   const startText = m[1]!;
   // A lone 4-digit number is a year only if it looks like one.
@@ -127,7 +130,7 @@ export function findDateRange(text: string): DateRange | null {
     end: endText && !current ? parseDate(endText) : undefined,
     current,
     text: m[0],
-    index: m.index,
+    index: m.index!,
   };
 }
 

@@ -245,10 +245,25 @@ function segmentEntries(lines: Line[]): RawEntry[] {
     entries.push(cur);
     return cur;
   };
+  // Two levels of bullets ("• Title, Company (dates)" over "- what I did"): the level that opens the
+  // section marks the entries' header lines.
+  const glyphOf = (l: Line) => l.text.match(BULLET_RE)?.[0].trim();
+  const glyphs = new Set(lines.map(glyphOf).filter(Boolean));
+  const firstGlyph = lines.length ? glyphOf(lines[0]!) : undefined;
+  const headerGlyph = glyphs.size >= 2 && firstGlyph ? firstGlyph : undefined;
   for (const line of lines) {
     const text = line.text.trim();
     if (!text) continue;
     const entry: RawEntry = cur ?? start();
+    if (headerGlyph && glyphOf(line) === headerGlyph) {
+      const target = entry.heads.length > 0 || entry.body.length > 0 || entry.date ? start() : entry;
+      const stripped = { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) };
+      if (stripped.cells.length === 0) continue;
+      addHeaderLine(target, { ...stripped, text: stripped.cells.map((c) => c.text).join("  ") }, findDateRange(text));
+      target.headX ??= line.x + 1.2 * line.size;
+      lastWasBody = false;
+      continue;
+    }
     if (isBullet(line, cur)) {
       const body = takeSideDate(entry, line);
       entry.body.push(stripBullet(body.text).replace(/\s{2,}/g, " "));
@@ -382,7 +397,11 @@ function splitAtCommas(text: string, entry: RawEntry): string[] {
     if (pieces.length > 0 && LEGAL_FORM_RE.test(piece)) pieces[pieces.length - 1] += `, ${piece}`;
     else pieces.push(piece);
   }
-  if (pieces.length >= 2 && !entry.location && looksLikePlace(pieces[pieces.length - 1]!) && (pieces.length > 2 || entry.heads.length > 0 || orgCue(pieces[0]!) || TITLE_WORDS.test(pieces[0]!))) {
+  // With two pieces, the second is a place only when it reads as one beyond doubt (one word, or "Town (Country)")
+  // after an organisation: "Coding Giants España" after a job title is the employer.
+  const last = pieces[pieces.length - 1]!;
+  const surePlace = wordCount(last) === 1 || /\([\p{Lu}][\p{L} ]+\)$/u.test(last);
+  if (pieces.length >= 2 && !entry.location && looksLikePlace(last) && (pieces.length > 2 || (surePlace && (entry.heads.length > 0 || orgCue(pieces[0]!))))) {
     entry.location = pieces.pop();
   }
   if (pieces.length === 1) return pieces;
