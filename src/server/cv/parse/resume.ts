@@ -170,7 +170,21 @@ function looksLikeName(text: string): boolean {
 function findName(lines: Line[]): Line | undefined {
   const firstPage = lines.filter((l) => l.page === 0);
   const top = firstPage.filter((l) => l.y < Math.max(...firstPage.map((x) => x.y)) * 0.4 + 60);
-  const candidates = top.flatMap((l) => l.cells.map((c) => ({ line: l, text: clean(c.text.replace(CV_WORDS_RE, " ")), size: c.size })));
+  const candidates = top.flatMap((l) =>
+    l.cells.map((c) => {
+      const text = clean(c.text.replace(CV_WORDS_RE, " "));
+      // "MatthewBeaulieu": a name set large whose word space the PDF lost, one token of capitalised words.
+      const camel = /^(?:\p{Lu}\p{Ll}{2,}){2,4}$/u.test(text) ? text.replace(/(\p{Ll})(?=\p{Lu})/gu, "$1 ") : text;
+      return { line: l, text: camel, size: c.size };
+    }),
+  );
+  // "Name: John Doe" in a table of personal details comes first.
+  for (const l of lines.filter((x) => x.page === 0)) {
+    for (const c of l.cells) {
+      const m = c.text.match(/^(?:name|full name|nom|nom complet|nombre|nome|nome completo)\s*[:：]?\s+(.+)$/i);
+      if (m) candidates.push({ line: l, text: clean(m[1]!), size: 1000 });
+    }
+  }
   // A large name may wrap onto a second line set the same way ("MARIEN VAN" / "OVERBEEK").
   for (const l of top) {
     const next = top.find((n) => n.column === l.column && n.y > l.y && n.y - l.y < 1.6 * l.size && Math.abs(n.size - l.size) < 0.05 * l.size);
