@@ -45,6 +45,49 @@ describe("one-line entries", () => {
   });
 });
 
+describe("entry layouts", () => {
+  it("reads label/value entries (Position / Employer / Description) without guessing which side is which", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Work Experience"),
+          "Position Night Auditor - 2015/Mar to 2018/Jun",
+          "Employer Saltmarsh Hotel Group",
+          "Description Balanced the ledger of a 90-room hotel every night.",
+          "Position Receptionist - 2012/Sep to 2015/Feb",
+          "Employer Driftwood Inn",
+          "Description Welcomed guests and ran the booking system.",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Night Auditor", "Saltmarsh Hotel Group", "2015-03", "2018-06"],
+      ["Receptionist", "Driftwood Inn", "2012-09", "2015-02"],
+    ]);
+  });
+
+  it("takes the outer bullet level for entries and the inner one for what was done in them", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Experience"),
+          "• Barista, Fernhill Coffee Ltd (Jan 2019 - Dec 2020)",
+          "- Trained six new baristas",
+          "- Ran the morning shift alone",
+          "• Shop Assistant, Larkspur Books (Jun 2016 - Dec 2018)",
+          "- Ordered stock for the children's section",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.highlights?.length])).toEqual([
+      ["Barista", "Fernhill Coffee Ltd", 2],
+      ["Shop Assistant", "Larkspur Books", 1],
+    ]);
+  });
+});
+
 describe("phones", () => {
   it("reads numbers written without separators, with or without a country code", () => {
     expect(findPhone("Tél. 0612345678")).toBe("0612345678");

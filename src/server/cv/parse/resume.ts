@@ -39,8 +39,12 @@ interface Head {
   order: number;
 }
 
+type EntryField = "title" | "org" | "degree" | "area" | "dates" | "description" | "location";
+
 interface RawEntry {
   heads: Head[];
+  /** Values given under a label ("Employer  Bogus Company"), which need no guessing. */
+  fields?: Partial<Record<EntryField, string>>;
   date?: DateRange;
   location?: string;
   url?: string;
@@ -204,7 +208,9 @@ function findHeadline(lines: Line[], name: Line | undefined, bodySize: number): 
   for (const line of lines.slice(start + 1, start + 4)) {
     if (line.page !== name.page || line.y - name.y > name.size * 4) break;
     const text = clean(line.cells.map((c) => c.text).join(" · "));
-    if (!text || EMAIL_RE.test(text) || findPhone(text) || /https?:|www\.|\.com\b/i.test(text) || sectionOf(text)) continue;
+    // The headline sits between the name and the first section.
+    if (sectionOf(text)) break;
+    if (!text || EMAIL_RE.test(text) || findPhone(text) || /https?:|www\.|\.com\b/i.test(text)) continue;
     if (wordCount(text) > 12 || line.size < bodySize * 0.85) continue;
     return text.replace(/\s*·\s*/g, " · ");
   }
@@ -265,10 +271,44 @@ function segmentEntries(lines: Line[]): RawEntry[] {
   const glyphs = new Set(lines.map(glyphOf).filter(Boolean));
   const firstGlyph = lines.length ? glyphOf(lines[0]!) : undefined;
   const headerGlyph = glyphs.size >= 2 && firstGlyph ? firstGlyph : undefined;
+  // Label/value layouts: at least two different labels in the section.
+  const labelled = new Set(lines.map((l) => fieldOf(l)?.field).filter(Boolean)).size >= 2;
   for (const line of lines) {
     const text = line.text.trim();
     if (!text) continue;
     const entry: RawEntry = cur ?? start();
+    const field = labelled ? fieldOf(line) : null;
+    if (field) {
+      const fields = (entry.fields ??= {});
+      const target = field.field !== "description" && (fields[field.field] !== undefined || (field.field !== "dates" && entry.body.length > 0 && entry.heads.length > 0)) ? start() : entry;
+      const f = (target.fields ??= {});
+      let value = field.value;
+      const date = findDateRange(value);
+      if (date && (field.field === "dates" || field.field === "title" || field.field === "degree")) {
+        target.date ??= date;
+        value = clean(value.replace(date.text, " "));
+      }
+      if (field.field === "description") {
+        target.body.push(value.replace(/\s{2,}/g, " "));
+        target.bodyX = field.x;
+        lastWasBody = true;
+        continue;
+      }
+      // "Massachusetts Institute of Technology - Cambridge, Massachusetts": the place after a dash is the location.
+      const place = field.field === "org" ? value.match(/^(.+?)\s+[-–—|]\s+(.+)$/) : null;
+      if (place && (LOCATION_RE.test(place[2]!) || looksLikePlace(place[2]!)) && !orgCue(place[2]!)) {
+        value = place[1]!;
+        target.location ??= place[2];
+      }
+      if (field.field === "location") target.location = value;
+      else if (field.field !== "dates") {
+        f[field.field] = value;
+        target.heads.push({ text: value, bold: line.bold, order: target.heads.length });
+      } else f.dates = value;
+      target.headX ??= line.x;
+      lastWasBody = false;
+      continue;
+    }
     if (headerGlyph && glyphOf(line) === headerGlyph) {
       const target = entry.heads.length > 0 || entry.body.length > 0 || entry.date ? start() : entry;
       const stripped = { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) };
@@ -343,6 +383,32 @@ function segmentEntries(lines: Line[]): RawEntry[] {
     lastWasBody = false;
   }
   return entries.filter((e) => e.heads.length > 0 || e.date);
+}
+
+/** Labels of label/value entry layouts (Europass, tables), in the languages the parser reads. */
+const FIELD_LABELS: [EntryField, string[]][] = [
+  ["title", ["position", "job title", "title", "role", "position held", "occupation or position held", "poste", "fonction", "intitulé du poste", "cargo", "puesto", "função", "posição", "ruolo", "posizione", "lavoro o posizione ricoperti", "stelle", "funktion", "rolle", "tätigkeit"]],
+  ["org", ["employer", "company", "organisation", "organization", "employer's name", "name of employer", "name and address of employer", "employeur", "entreprise", "société", "empresa", "empleador", "entidad", "arbeitgeber", "unternehmen", "firma", "datore di lavoro", "nome e indirizzo del datore di lavoro", "azienda", "institution", "university", "school", "name and type of organisation", "établissement", "école", "université", "institución", "universidad", "instituição", "universidade", "escola", "istituto", "università", "hochschule", "universität", "schule"]],
+  ["degree", ["degree", "degree title", "qualification", "title of qualification awarded", "diploma", "diplôme", "titre", "título", "titulación", "grau", "titolo", "titolo di studio", "qualifica conseguita", "abschluss"]],
+  ["area", ["study field", "field of study", "field", "major", "domaine", "spécialité", "especialidad", "área", "campo", "fachrichtung", "studiengang"]],
+  ["dates", ["dates", "date", "period", "période", "periodo", "período", "zeitraum", "duration", "durée"]],
+  ["description", ["description", "descriptif", "descripción", "descrição", "descrizione", "beschreibung", "tasks", "responsibilities", "main activities and responsibilities", "missions", "tâches", "aufgaben", "tareas", "attività"]],
+  ["location", ["location", "place", "city", "lieu", "ville", "ubicación", "lugar", "localização", "cidade", "luogo", "città", "ort", "standort"]],
+];
+const FIELD_LABEL_NAMES = FIELD_LABELS.flatMap(([, names]) => names)
+  .sort((a, b) => b.length - a.length)
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+const FIELD_LABEL_RE = new RegExp(String.raw`^(${FIELD_LABEL_NAMES.join("|")})\s*(?:[:：]\s*|\s)(.+)$`, "iu");
+const FIELD_OF = new Map(FIELD_LABELS.flatMap(([field, names]) => names.map((n) => [n, field] as const)));
+
+/** A line "Label  value" of a label/value layout (glyph cells before the label ignored). */
+function fieldOf(line: Line): { field: EntryField; value: string; x: number } | null {
+  const cells = line.cells.filter((c, i) => !(i === 0 && c.text.trim().length <= 1 && line.cells.length > 1));
+  const text = cells.map((c) => c.text).join("  ");
+  const m = text.match(FIELD_LABEL_RE);
+  if (!m) return null;
+  const field = FIELD_OF.get(m[1]!.toLowerCase());
+  return field ? { field, value: m[2]!.trim(), x: cells.length > 1 ? cells[1]!.x : cells[0]!.x } : null;
 }
 
 /** Whether a line is set at least as large and as heavy as the line that started the section's first entry. */
@@ -456,7 +522,10 @@ function toWork(entry: RawEntry): CvWork {
   const [a, b] = entry.heads;
   let position: string | undefined;
   let name: string | undefined;
-  if (a && b) {
+  if (entry.fields?.title || entry.fields?.org) {
+    position = entry.fields.title;
+    name = entry.fields.org;
+  } else if (a && b) {
     const straight = titleScore(a.text) + orgScore(b.text);
     const swapped = titleScore(b.text) + orgScore(a.text);
     // On a tie, the side with job-title words is the title; with none, organisations usually come first.
@@ -466,7 +535,7 @@ function toWork(entry: RawEntry): CvWork {
     if (titleScore(a.text) >= orgScore(a.text)) position = a.text;
     else name = a.text;
   }
-  const extra = entry.heads.slice(2).map((h) => h.text);
+  const extra = entry.fields ? entry.heads.map((h) => h.text).filter((t) => t !== position && t !== name) : entry.heads.slice(2).map((h) => h.text);
   return {
     name,
     position,
@@ -479,10 +548,10 @@ function toWork(entry: RawEntry): CvWork {
 }
 
 function toEducation(entry: RawEntry): CvEducation {
-  const heads = entry.heads.map((h) => h.text);
-  let institution = heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
+  const heads = entry.heads.map((h) => h.text).filter((h) => h !== entry.fields?.area);
+  let institution = entry.fields?.org ?? heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
   institution ??= heads.find((h) => INSTITUTION_RE.test(h));
-  let degree = heads.find((h) => h !== institution && DEGREE_RE.test(h));
+  let degree = entry.fields?.degree ?? heads.find((h) => h !== institution && DEGREE_RE.test(h));
   degree ??= heads.find((h) => h !== institution);
   if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
   let areaFromInstitution: string | undefined;
