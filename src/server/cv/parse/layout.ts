@@ -170,7 +170,7 @@ function findGutter(rows: Row[], width: number): number | null {
       }
     });
     const minSide = Math.min(left, right);
-    if (crossing > total * 0.12 || leftRows.size < 6 || rightRows.size < 6) continue;
+    if (crossing > total * 0.25 || leftRows.size < 6 || rightRows.size < 6) continue;
     // Dates aligned right and labels in a gutter always share a row with body text; each side of a real
     // column layout has many rows of its own. Heavy enough sides (two body columns set in step) also count.
     const leftAlone = [...leftRows].filter((r) => !rightRows.has(r)).length;

@@ -94,7 +94,9 @@ function takeSideDate(entry: RawEntry, line: Line): Line {
   });
   return keep.length === line.cells.length ? line : { ...line, cells: keep, text: keep.map((c) => c.text).join("  ") };
 }
-const stripBullet = (s: string) => s.replace(BULLET_RE, "").trim();
+/** An arrow or chevron that marks a header line ("> DEVOPS ENGINEER"), not a highlight. */
+const MARK_RE = /^\s*[>»→▶⮞]\s+/;
+const stripBullet = (s: string) => s.replace(BULLET_RE, "").replace(MARK_RE, "").trim();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -379,7 +381,7 @@ function segmentEntries(lines: Line[]): RawEntry[] {
     // date set in a left column (the lines under "2019 – 2022  Analyst" align with "Analyst").
     const firstText = line.cells.find((c) => !date || clean(c.text.replace(date.text, " ")) !== "");
     const x = firstText && firstText !== line.cells[0] ? firstText.x : line.x;
-    target.headX ??= BULLET_RE.test(line.text) ? x + 1.2 * line.size : x;
+    target.headX ??= BULLET_RE.test(line.text) || MARK_RE.test(line.text) ? x + 1.2 * line.size : x;
     lastWasBody = false;
   }
   return entries.filter((e) => e.heads.length > 0 || e.date);
