@@ -134,7 +134,8 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
       open(whole, line.column, line);
       continue;
     }
-    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && !findDateRange(line.text)) {
+    // (A stray glyph set in the heading font, "E", is not one.)
+    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
       open("other", line.column, line);
       continue;
     }
