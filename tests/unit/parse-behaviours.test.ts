@@ -174,6 +174,26 @@ describe("rating glyphs", () => {
   });
 });
 
+describe("Europass languages", () => {
+  it("reads the mother tongue and the rows of a CEFR grid wherever they are printed", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Personal skills"),
+          ["Mother tongue(s)", "Galician"],
+          "Foreign language(s)",
+          [{ x: 50, text: "Portuguese" }, { x: 200, text: "B2" }, { x: 240, text: "B2" }, { x: 280, text: "B1" }, { x: 320, text: "B1" }],
+        ]),
+      ),
+    ]);
+    expect(cv.languages).toEqual([
+      { language: "Galician", fluency: "Mother tongue(s)" },
+      { language: "Portuguese", fluency: "B2 B2 B1 B1" },
+    ]);
+  });
+});
+
 describe("nothing lost silently", () => {
   it("returns the lines no field took, and only those", () => {
     const cv = parseResume([

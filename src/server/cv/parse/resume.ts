@@ -657,6 +657,31 @@ function parseLanguages(lines: Line[]) {
     .filter((l) => /\p{L}{2}/u.test(l.language) && !LEVEL_RE.test(l.language) && !isRating(l.language));
 }
 
+const MOTHER_TONGUE_RE = /^((?:mother tongue\(?s?\)?|native languages?|langues? maternelles?|muttersprachen?|lingua madre|lingue madri|língua materna|línguas maternas|lengua materna|lenguas maternas))\s*[:：]?\s*(.*)$/i;
+const CEFR_RE = /^[ABC][12](?:\s*[+-])?$/;
+
+/**
+ * Languages as Europass prints them anywhere in the CV: "Mother tongue(s)  Español" and a CEFR grid row
+ * ("English  B2  B2  B2  B1  B2").
+ */
+function europassLanguages(lines: Line[]): { language: string; fluency?: string }[] {
+  const found: { language: string; fluency?: string }[] = [];
+  for (const line of lines) {
+    const m = line.text.replace(/\s{2,}/g, "  ").match(MOTHER_TONGUE_RE);
+    if (m) {
+      // The fluency is the label as printed: nothing the CV does not say.
+      for (const name of splitList(m[2]!.trim())) if (/^\p{L}[\p{L} -]{1,30}$/u.test(name)) found.push({ language: name, fluency: m[1]!.trim() });
+      continue;
+    }
+    const [first, ...rest] = line.cells;
+    const levels = rest.map((c) => c.text.trim()).filter((t) => CEFR_RE.test(t));
+    if (first && levels.length >= 2 && levels.length === rest.length && /^\p{L}[\p{L} ]{1,30}$/u.test(first.text.trim())) {
+      found.push({ language: first.text.trim(), fluency: levels.join(" ") });
+    }
+  }
+  return found;
+}
+
 /** Skills written as labelled lines anywhere ("Techs: Meteor, Javascript, …"), with their wrapped continuations. */
 function labelledSkills(lines: Line[]): CvSkill[] {
   const found: CvSkill[] = [];
@@ -825,6 +850,7 @@ function parseLines(ordered: Line[]): CvContent {
   const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
   const skills = [...parseSkills(linesOf("skills")), ...labelledSkills(outsideEntries)];
   const languages = parseLanguages(linesOf("languages"));
+  for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
   const certificates = linesOf("certificates")
     .map((l) => {
       const date = findDateRange(l.text);
