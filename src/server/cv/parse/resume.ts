@@ -486,6 +486,10 @@ function splitAtCommas(text: string, entry: RawEntry): string[] {
   const surePlace = wordCount(last) === 1 || /\([\p{Lu}][\p{L} ]+\)$/u.test(last);
   if (pieces.length >= 2 && !entry.location && looksLikePlace(last) && (pieces.length > 2 || (surePlace && (entry.heads.length > 0 || orgCue(pieces[0]!))))) {
     entry.location = pieces.pop();
+    // "Acme, Berlin, Germany": the town before the country too.
+    while (pieces.length >= 2 && wordCount(pieces[pieces.length - 1]!) === 1 && looksLikePlace(pieces[pieces.length - 1]!)) {
+      entry.location = `${pieces.pop()}, ${entry.location}`;
+    }
   }
   if (pieces.length === 1) return pieces;
   if (pieces.length === 2 && readDifferently(pieces[0]!, pieces[1]!)) return pieces;

@@ -42,6 +42,18 @@ for (const [key, names] of HEADINGS) for (const n of names) LOOKUP.set(fold(n), 
 
 const LOOKUP_JOINED = new Map([...LOOKUP].map(([name, key]) => [name.replace(/\s+/g, ""), key]));
 
+/** Words that qualify a heading without changing what it holds. */
+const QUALIFIERS = new Set(
+  (
+    "professional academic relevant selected other additional recent key main technical research personal industry previous prior further major " +
+    "professionnel professionnelle professionnels professionnelles académique académiques principales principaux autres " +
+    "berufliche beruflicher akademische weitere profesional profesionales académica académico otras otros principales " +
+    "professionale professionali accademica altre altri profissional profissionais académica acadêmica outras outros principais"
+  )
+      .split(/\s+/)
+      .map((w) => fold(w)),
+);
+
 /** A heading word, allowing its singular or plural. */
 const known = (word: string): SectionKey | null =>
   LOOKUP.get(word) ?? LOOKUP.get(`${word}s`) ?? (word.endsWith("s") ? LOOKUP.get(word.slice(0, -1)) : undefined) ?? null;
@@ -64,6 +76,19 @@ export function sectionOf(text: string): SectionKey | null {
   if (/(?:^|\s)\p{L}(?:\s|$)/u.test(key) && key.length <= 30) {
     const joined = LOOKUP_JOINED.get(key.replace(/\s+/g, ""));
     if (joined) return joined;
+  }
+  // "Professional Appointments", "Selected Publications", "Expériences professionnelles": a general qualifier
+  // before or after a heading word.
+  const words = key.split(" ");
+  if (words.length >= 2 && words.length <= 3) {
+    if (QUALIFIERS.has(words[0]!)) {
+      const rest = known(words.slice(1).join(" "));
+      if (rest) return rest;
+    }
+    if (QUALIFIERS.has(words[words.length - 1]!)) {
+      const rest = known(words.slice(0, -1).join(" "));
+      if (rest) return rest;
+    }
   }
   // Chinese headings often carry a qualifier in front: "IT 技能", "主要项目经历".
   if (/\p{Script=Han}/u.test(key) && key.length <= 12) {
