@@ -518,11 +518,14 @@ const dateFields = (d: DateRange | undefined) =>
       }
     : {};
 
+/** "University Lecturer", "Research Engineer": an English job title ends in the job's word (its head noun). */
+const endsWithTitleWord = (text: string) => TITLE_WORDS.test(text.trim().split(/\s+/).pop()?.replace(/[^\p{L}-]/gu, "") ?? "");
+
 function titleScore(text: string) {
-  return (TITLE_WORDS.test(text) ? 2 : 0) - (ORG_WORDS.test(text) ? 1 : 0) - (INSTITUTION_RE.test(text) ? 1 : 0);
+  return (TITLE_WORDS.test(text) ? 2 : 0) - (ORG_WORDS.test(text) ? 1 : 0) - (INSTITUTION_RE.test(text) ? 1 : 0) + (endsWithTitleWord(text) ? 2 : 0);
 }
 function orgScore(text: string) {
-  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (acronymOrDomain(text) ? 0.5 : 0);
+  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (acronymOrDomain(text) ? 0.5 : 0) - (endsWithTitleWord(text) ? 2 : 0);
 }
 
 function toWork(entry: RawEntry): CvWork {
