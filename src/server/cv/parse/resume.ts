@@ -454,6 +454,8 @@ function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
         continue;
       }
       if (/^[\d\s/.,()-]+$/.test(part)) continue;
+      // A qualification framework level ("EQF level 4", "NQF 5") grades the entry; it names nothing.
+      if (/^(?:EQF|NQF|EQR|CEC|QEC|DQR)\b[\s\p{L}-]*\d$|^(?:level|niveau|nivel|livello|nível|stufe)\s+\d\s*(?:EQF|NQF|EQR|CEC)?$/iu.test(part)) continue;
       entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
     }
   }
