@@ -151,6 +151,18 @@ describe("contact details in page footers", () => {
   });
 });
 
+describe("wrapped e-mail addresses", () => {
+  it("joins an address wrapped at a narrow sidebar's edge", () => {
+    const cv = parseResume([
+      page(
+        line(40, { x: 50, text: "Wren Castellane", size: 24, bold: true }),
+        ...stack(90, 12, ["WREN.CASTELLANE@EXAMPL", "E.NET", H("Experience"), [B("Cellar Master, Vinhos Altamar Lda"), "2015 – 2020"], "• Ran the cellar"]),
+      ),
+    ]);
+    expect(cv.basics.email).toBe("WREN.CASTELLANE@EXAMPLE.NET");
+  });
+});
+
 describe("rating glyphs", () => {
   it("never makes a language or a skill of '● ● ● ○ ○' or '○ ○ ○ ●'", () => {
     const cv = parseResume([

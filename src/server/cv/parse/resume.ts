@@ -823,8 +823,12 @@ function parseLines(ordered: Line[]): CvContent {
   const headline = findHeadline(lines, nameLine, bodySize);
   const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
   // Then the whole text, running headers and footers included: some CVs print their contact details only there.
-  const everyLine = ordered.map((l) => l.text).join("\n");
-  const email = findEmail(contactText) ?? findEmail(everyLine);
+  // An address wrapped at the column's edge ("RICHARD.HENDRIKS@PIEDPIP" / "ER.COM") is joined back.
+  const everyLine = ordered
+    .map((l) => l.text)
+    .join("\n")
+    .replace(/([\w.+-]+@[\w.-]+)\n(?=[\w.-]*\.[a-z]{2,}\b)/gi, "$1");
+  const email = findEmail(contactText.replace(/([\w.+-]+@[\w-]+)\n(?=[\w.-]*\.[a-z]{2,}\b)/gi, "$1")) ?? findEmail(everyLine);
   const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(everyLine));
   // The personal site is in the header or the contact section; profiles may be anywhere.
   const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
