@@ -126,6 +126,11 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
   };
   // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
   const styles = new Set(lines.filter((l) => sectionOf(l.text) && looksLikeHeading(l, bodySize)).map(headingStyle));
+  const leftEdge = new Map<string, number>();
+  for (const l of lines) {
+    const k = `${l.page}|${l.column}`;
+    leftEdge.set(k, Math.min(leftEdge.get(k) ?? Infinity, l.x));
+  }
   for (const line of lines) {
     const switched = previous && line.column !== "full" && (line.column !== previous.column || line.page !== previous.page);
     previous = line;
@@ -142,7 +147,10 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
     // A heading in a left label gutter, with the section's first line beside it.
     const first = line.cells[0]!;
     const labelled = line.cells.length > 1 ? sectionOf(first.text) : null;
-    if (labelled && wordCount(first.text) <= 4) {
+    // (In the gutter itself, the page's left edge: a sub-label indented inside a section, "Sprachen  Deutsch ○○○○○",
+    // is content.)
+    const inGutter = first.x <= (leftEdge.get(`${line.page}|${line.column}`) ?? first.x) + 2;
+    if (labelled && wordCount(first.text) <= 4 && inGutter) {
       const rest = line.cells.slice(1);
       open(labelled, line.column, { ...line, cells: [first], text: first.text });
       blocks[blocks.length - 1]!.lines.push({ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
@@ -611,7 +619,14 @@ function splitList(text: string): string[] {
 
 /** Rating marks ("● ● ● ○ ○", "★★★☆", "■■□"): a level, never a name. */
 const RATING_RE = /^[\s●○◯◉◎⬤⚫⚪•·★☆✩✪✭✮■□▪▫◆◇♦❖⭐|/()\d.,-]*$/u;
-const isRating = (s: string) => RATING_RE.test(s) && !/^\d[\d.,]*$/.test(s.trim()) && /[^\s\d.,/()|-]/u.test(s);
+const RATING_GLYPH_RE = /[●○◯◉◎⬤⚫⚪★☆✩✪✭✮■□▪▫◆◇♦❖⭐]/u;
+const isRating = (s: string) => {
+  const t = s.trim();
+  if (RATING_RE.test(t) && !/^\d[\d.,]*$/.test(t) && /[^\s\d.,/()|-]/u.test(t)) return true;
+  // Glyph fonts map a filled mark to a letter ("○ ○ ○ ○ A"): one-character tokens, some of them marks.
+  const tokens = t.split(/\s+/);
+  return tokens.length >= 3 && tokens.every((x) => [...x].length === 1) && (tokens.some((x) => RATING_GLYPH_RE.test(x)) || tokens.every((x) => x === tokens[0]));
+};
 
 function parseSkills(lines: Line[]): CvSkill[] {
   const skills: CvSkill[] = [];
@@ -654,6 +669,29 @@ function parseSkills(lines: Line[]): CvSkill[] {
     for (const item of items) skills.push({ name: item });
   });
   return skills.filter((s) => s.name && (s.keywords?.length || !/[:：]$/.test(s.name))).map((s) => (s.keywords?.length ? s : { name: s.name, level: s.level }));
+}
+
+/**
+ * A skills table whose rows carry sub-labels ("Sprachen  Deutsch ○○○○○  Chinesisch ○○○○○", then rows indented
+ * under it): the rows under a languages label are languages.
+ */
+function languageRows(lines: Line[]): { rest: Line[]; languageLines: Line[] } {
+  const left = Math.min(...lines.map((l) => l.x));
+  const rest: Line[] = [];
+  const languageLines: Line[] = [];
+  let underLanguages = false;
+  for (const line of lines) {
+    if (line.cells.length >= 2 && Math.abs(line.x - left) < 2) {
+      underLanguages = sectionOf(line.cells[0]!.text) === "languages";
+      if (underLanguages) {
+        const cells = line.cells.slice(1);
+        languageLines.push({ ...line, cells, text: cells.map((c) => c.text).join("  "), x: cells[0]!.x });
+        continue;
+      }
+    } else if (Math.abs(line.x - left) < 2) underLanguages = false;
+    (underLanguages ? languageLines : rest).push(line);
+  }
+  return { rest, languageLines };
 }
 
 function parseLanguages(lines: Line[]) {
@@ -861,8 +899,9 @@ function parseLines(ordered: Line[]): CvContent {
     .map(toWork)
     .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
   const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
-  const skills = [...parseSkills(linesOf("skills")), ...labelledSkills(outsideEntries)];
-  const languages = parseLanguages(linesOf("languages"));
+  const { rest: skillLines, languageLines } = languageRows(linesOf("skills"));
+  const skills = [...parseSkills(skillLines), ...labelledSkills(outsideEntries)];
+  const languages = parseLanguages([...linesOf("languages"), ...languageLines]);
   for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
   const certificates = linesOf("certificates")
     .map((l) => {
