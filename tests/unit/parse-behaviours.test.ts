@@ -6,11 +6,25 @@ import { describe, expect, it } from "vitest";
 import { findPhone } from "@/server/cv/parse/contact";
 import { parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
 import { parseResume } from "@/server/cv/parse/resume";
+import { sectionOf } from "@/server/cv/parse/sections";
 import { line, page, stack } from "../helpers/page-text";
 
 const H = (text: string) => ({ x: 50, text, size: 14, bold: true });
 const B = (text: string) => ({ x: 50, text, bold: true });
 const header = [line(40, { x: 50, text: "Ilse Marwick", size: 24, bold: true }), line(75, { x: 50, text: "ilse.marwick@example.net" })];
+
+describe("headings", () => {
+  it("reads headings damaged by extraction or carrying a general qualifier, in several languages", () => {
+    expect(sectionOf("Certi cations")).toBe("certificates"); // the "fi" ligature left a gap
+    expect(sectionOf("EXPERIENC E")).toBe("work"); // letter spacing broke the word
+    expect(sectionOf("Professional Appointments")).toBe("work");
+    expect(sectionOf("Expériences professionnelles")).toBe("work");
+    expect(sectionOf("Esperienze lavorative")).toBe("work");
+    expect(sectionOf("Formação académica")).toBe("education");
+    expect(sectionOf("Selected Publications")).toBe("publications");
+    expect(sectionOf("Research and Development")).toBeNull();
+  });
+});
 
 describe("one-line entries", () => {
   it("splits 'Title, Company, City', 'Title at Company', 'Company | Title' and 'Company — Title' by which side reads as an organisation", () => {

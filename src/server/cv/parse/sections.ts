@@ -77,6 +77,15 @@ export function sectionOf(text: string): SectionKey | null {
     const joined = LOOKUP_JOINED.get(key.replace(/\s+/g, ""));
     if (joined) return joined;
   }
+  // "Certi cations", "Pro les": a ligature (fi, fl, ff) the PDF's font does not map to text left a gap.
+  if (key.includes(" ") && key.length <= 30) {
+    const gaps = [...key.matchAll(/ /g)].map((m) => m.index!);
+    for (const at of gaps)
+      for (const lig of ["fi", "fl", "ff", "ffi", "ffl"]) {
+        const repaired = known(key.slice(0, at) + lig + key.slice(at + 1));
+        if (repaired) return repaired;
+      }
+  }
   // "Professional Appointments", "Selected Publications", "Expériences professionnelles": a general qualifier
   // before or after a heading word.
   const words = key.split(" ");
