@@ -67,7 +67,7 @@ export function takeSideDate(entry: RawEntry, line: Line): Line {
   return keep.length === line.cells.length ? line : { ...line, cells: keep, text: keep.map((c) => c.text).join("  ") };
 }
 
-export function segmentEntries(lines: Line[]): RawEntry[] {
+export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean } = {}): RawEntry[] {
   const entries: RawEntry[] = [];
   let cur: RawEntry | null = null;
   let lastWasBody = false;
@@ -194,7 +194,7 @@ export function segmentEntries(lines: Line[]): RawEntry[] {
     target.headX ??= BULLET_RE.test(line.text) || MARK_RE.test(line.text) ? x + 1.2 * line.size : x;
     lastWasBody = false;
   }
-  return entries.filter((e) => e.heads.length > 0 || e.date);
+  return entries.filter((e) => e.heads.length > 0 || e.date || (options.keepBodyOnly && e.body.length > 0));
 }
 
 /** Labels of label/value entry layouts (Europass, tables), in the languages the parser reads. */

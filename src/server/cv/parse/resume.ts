@@ -192,14 +192,22 @@ function parseLines(ordered: Line[]): CvContent {
   const education = segmentEntries(linesOf("education"))
     .map(toEducation)
     .filter((e) => e.institution || e.studyType);
-  const projects = segmentEntries(linesOf("projects"))
-    .filter((e) => e.heads.length > 0)
-    .map((e) => ({
-      name: e.heads[0]!.text,
-      description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined,
-      url: e.url,
-      ...dateFields(e.date),
-    }));
+  const projects = segmentEntries(linesOf("projects"), { keepBodyOnly: true }).flatMap((e) =>
+    e.heads.length > 0
+      ? [
+          {
+            name: e.heads[0]!.text,
+            description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined,
+            url: e.url,
+            ...dateFields(e.date),
+          },
+        ]
+      : // A list of one-line projects ("• Toolkit: what it does"): each item is one, named before its colon or dash.
+        e.body.map((item) => {
+          const m = item.match(/^(.{2,60}?)\s*(?::|\s[–—-])\s+(.+)$/);
+          return m && wordCount(m[1]!) <= 8 ? { name: m[1]!, description: m[2] } : { name: item.slice(0, 300) };
+        }),
+  );
   const volunteer = segmentEntries(linesOf("volunteer"))
     .map(toWork)
     .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
