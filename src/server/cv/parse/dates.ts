@@ -32,7 +32,7 @@ const SEP = String.raw`\s*(?:-|–|—|−|to|till|until|à|au|a|hasta|bis|~|至
 // Some PDFs lose the dash between two dates ("Sep. 2023 Mar. 2024"): two month-year dates side by side are a range.
 const MONTH_YEAR = String.raw`(?:${monthPattern})\.?\s*(?:\d{4})`;
 export const DATE_RANGE_RE = new RegExp(
-  String.raw`(?<![\p{L}\d])(${ONE})(?:${SEP}(${ONE}|${PRESENT})|\s+(${MONTH_YEAR}))?(?![\p{L}\d])`,
+  String.raw`(?<![\p{L}\d])(${ONE})(?:${SEP}(${ONE}|${PRESENT})|\s+(${MONTH_YEAR}|\d{4}|${PRESENT}))?(?![\p{L}\d])`,
   "iu",
 );
 const DATE_RANGE_RE_ALL = new RegExp(DATE_RANGE_RE.source, "giu");
@@ -123,13 +123,17 @@ export function findDateRange(text: string): DateRange | null {
   if (!m[2] && /^\d{4}$/.test(startText.trim()) && !plausibleYear(Number(startText))) return null;
   const start = parseDate(startText);
   if (!start.iso && !/\d{4}/.test(startText)) return null;
-  const endText = m[2] ?? (/^\s*\p{L}/u.test(startText) ? m[3] : undefined);
+  // Without a dash, two dates side by side are a range when both are month-year dates ("Sep. 2023 Mar. 2024"),
+  // or a year and a later year or "Present" ("2021 2023", "2023 Present").
+  const loose = m[3];
+  const yearPair = loose !== undefined && /^\d{4}$/.test(startText.trim()) && (PRESENT_RE.test(loose.trim()) || (/^\d{4}$/.test(loose) && Number(loose) >= Number(startText) && Number(loose) - Number(startText) < 60));
+  const endText = m[2] ?? (loose !== undefined && ((/^\s*\p{L}/u.test(startText) && /\d{4}/.test(loose) && /^\s*\p{L}/u.test(loose)) || yearPair) ? loose : undefined);
   const current = endText !== undefined && PRESENT_RE.test(endText.trim());
   return {
     start,
     end: endText && !current ? parseDate(endText) : undefined,
     current,
-    text: m[0],
+    text: endText === undefined && loose !== undefined ? startText : m[0],
     index: m.index!,
   };
 }

@@ -190,7 +190,15 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
     // Measured after a leading bullet glyph (the lines under "• Google" align with "Google"), and after a
     // date set in a left column (the lines under "2019 – 2022  Analyst" align with "Analyst").
     const firstText = line.cells.find((c) => !date || clean(c.text.replace(date.text, " ")) !== "");
-    const x = firstText && firstText !== line.cells[0] ? firstText.x : line.x;
+    let x = firstText && firstText !== line.cells[0] ? firstText.x : line.x;
+    // "[ 10/2024 – Atual ] Assistant" in one cell: the text after a leading date starts about where its
+    // characters put it.
+    const lead = line.cells[0]!;
+    const at = date ? lead.text.indexOf(date.text) : -1;
+    if (firstText === lead && date && at >= 0 && at <= 2) {
+      const after = lead.text.slice(at + date.text.length).search(/[\p{L}\d]/u);
+      if (after >= 0) x = lead.x + ((at + date.text.length + after) / lead.text.length) * (lead.x2 - lead.x);
+    }
     target.headX ??= BULLET_RE.test(line.text) || MARK_RE.test(line.text) ? x + 1.2 * line.size : x;
     lastWasBody = false;
   }
@@ -242,7 +250,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     } else if (cellDate && entry.date && cellDate.text === entry.date.text) {
       text = text.replace(cellDate.text, " ");
     }
-    text = clean(text.replace(/\(\s*\)/g, ""));
+    text = clean(text.replace(/[([]\s*[-–—]?\s*[)\]]/g, ""));
     if (!text) continue;
     if (URL_ONLY_RE.test(text) && !/\s/.test(text) && /\.[a-z]{2,}/i.test(text) && /\//.test(text) ) {
       entry.url ??= text;

@@ -37,6 +37,28 @@ const headingStyle = (l: Line) => {
   return `${Math.round(l.size * 2)}|${l.bold}|${letters === letters.toUpperCase()}`;
 };
 
+/**
+ * A heading hyphenated over two lines of a narrow label column ("EXPERIÊNCIA PROFISSIO-" / "NAL") is one line
+ * again when the two halves make a heading.
+ */
+function joinHyphenatedHeadings(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const next = lines[i + 1];
+    if (next && /\p{L}[-‐‑]$/u.test(line.text) && next.page === line.page && next.column === line.column && next.y - line.y < 2 * line.size && next.cells.length === 1) {
+      const joined = line.text.replace(/[-‐‑]$/u, "") + next.text;
+      if (sectionOf(joined)) {
+        out.push({ ...line, text: joined, cells: [{ ...line.cells[0]!, text: joined, x2: Math.max(line.x2, next.x2) }] });
+        i++;
+        continue;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 function splitSections(lines: Line[], bodySize: number): Block[] {
   const blocks: Block[] = [{ key: "header", lines: [] }];
   // A column that continues on the next page without a heading continues its own section.
@@ -153,7 +175,7 @@ export function parseResume(pages: PageText[]): CvContent {
 }
 
 function parseLines(ordered: Line[]): CvContent {
-  const lines = dropRunningLines(ordered);
+  const lines = joinHyphenatedHeadings(dropRunningLines(ordered));
   const bodySize = bodySizeOf(lines);
   const blocks = splitSections(lines, bodySize);
   const linesOf = (key: SectionKey | "header") => blocks.filter((b) => b.key === key).flatMap((b) => b.lines);

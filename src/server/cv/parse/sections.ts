@@ -105,7 +105,7 @@ export function sectionOf(text: string): SectionKey | null {
   }
   // "EDUCATION ET PROJET ET EXPERIENCE", "Honors & Awards", "Skills / Tools": every part must be a heading,
   // so that an employer such as "Research and Development" is not taken for one. The first part names it.
-  const parts = key.split(/\s+(?:&|and|et|y|und|\/)\s+|\s*[&/,]\s*/).filter(Boolean);
+  const parts = key.split(/\s+(?:&|and|et|y|e|und|\/)\s+|\s*[&/,]\s*/).filter(Boolean);
   if (parts.length < 2) return null;
   const keys = parts.map(known);
   return keys.every((k) => k !== null) ? keys[0]! : null;
