@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { findPhone } from "@/server/cv/parse/contact";
-import { parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
+import { findDateRange, parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
 import { parseResume } from "@/server/cv/parse/resume";
 import { sectionOf } from "@/server/cv/parse/sections";
 import { line, page, stack } from "../helpers/page-text";
@@ -150,6 +150,19 @@ describe("two-digit years", () => {
       ),
     ]);
     expect(cv.work[0]).toMatchObject({ startDate: "1998-09", endDate: "2002-06" });
+  });
+});
+
+describe("date formats", () => {
+  it("reads day-first dates, 'year Month', Italian and Portuguese months, and ranges that lost their dash", () => {
+    expect(findDateRange("04/09/2015 – 30/07/2016")).toMatchObject({ start: { iso: "2015-09-04" }, end: { iso: "2016-07-30" } });
+    expect(findDateRange("2023 Mar. - 2024 Jul.")).toMatchObject({ start: { iso: "2023-03" }, end: { iso: "2024-07" } });
+    expect(findDateRange("settembre 2001 - agosto 2004")).toMatchObject({ start: { iso: "2001-09" }, end: { iso: "2004-08" } });
+    expect(findDateRange("[ 10/2024 – Atual ]")).toMatchObject({ start: { iso: "2024-10" }, current: true });
+    expect(findDateRange("2021 2023")).toMatchObject({ start: { iso: "2021" }, end: { iso: "2023" } });
+    expect(findDateRange("2023 Present")).toMatchObject({ start: { iso: "2023" }, current: true });
+    expect(findDateRange("ESNE, desde 2024 (Sep 2019 - Sep 2023)")).toMatchObject({ start: { iso: "2019-09" }, end: { iso: "2023-09" } });
+    expect(findDateRange("2023 1998")?.end).toBeUndefined(); // not a range: it runs backwards
   });
 });
 
