@@ -258,10 +258,25 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     }
     // "Title - Organisation", "Title at Organisation", "Organisation | Title": which side is which is decided
     // later, by which one reads as an organisation.
-    let parts = text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
+    // A semicolon is the strongest separator ("Backend developer at Acme; Zenika Lyon (FR)"): the parts
+    // stay whole, and a trailing "Town (CC)" is the place.
+    const semi = /;\s/.test(text)
+      ? text
+          .split(/\s*;\s+/)
+          .map((p) => {
+            const place = p.match(/^(.+?)\s+([\p{Lu}][\p{L}'’-]+\s*\(\p{Lu}{2,3}\))$/u);
+            if (place && !entry.location) {
+              entry.location = place[2];
+              return clean(place[1]!);
+            }
+            return clean(p);
+          })
+          .filter(Boolean)
+      : null;
+    let parts = semi ?? text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
     // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
     // two sides read differently (one as a job title or an organisation, the other not).
-    if (parts.length === 1 && /,\s/.test(text)) parts = splitAtCommas(text, entry);
+    if (!semi && parts.length === 1 && /,\s/.test(text)) parts = splitAtCommas(text, entry);
     for (const part of parts) {
       if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
         entry.location = part;
