@@ -100,7 +100,7 @@ export function parseLanguages(lines: Line[]) {
     .filter((l) => /\p{L}{2}/u.test(l.language) && !LEVEL_RE.test(l.language) && !isRating(l.language));
 }
 
-export const MOTHER_TONGUE_RE = /^((?:mother tongue\(?s?\)?|native languages?|langues? maternelles?|muttersprachen?|lingua madre|lingue madri|língua materna|línguas maternas|lengua materna|lenguas maternas))\s*[:：]?\s*(.*)$/i;
+export const MOTHER_TONGUE_RE = /^((?:mother tongue\(?s?\)?|native languages?|langues? maternelles?|muttersprachen?|lingua madre|lingue madri|língua materna|línguas maternas|língua\(s\) materna\(s\)|lengua\(s\) materna\(s\)|lengua materna|lenguas maternas))\s*[:：]?\s*(.*)$/i;
 
 export const CEFR_RE = /^[ABC][12](?:\s*[+-])?$/;
 
