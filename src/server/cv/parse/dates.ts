@@ -49,6 +49,8 @@ export interface DateRange {
   /** Absent: still current (or a single date). */
   end?: ParsedDate;
   current: boolean;
+  /** The end as printed ("Present", "alla data attuale"), when there is one. */
+  endText?: string;
   /** The whole matched text. */
   text: string;
   index: number;
@@ -133,6 +135,7 @@ export function findDateRange(text: string): DateRange | null {
     start,
     end: endText && !current ? parseDate(endText) : undefined,
     current,
+    endText: endText?.trim(),
     text: endText === undefined && loose !== undefined ? startText : m[0],
     index: m.index!,
   };

@@ -327,7 +327,7 @@ export const dateFields = (d: DateRange | undefined) =>
         startDate: d.start.iso,
         startDateText: d.start.text,
         endDate: d.end?.iso,
-        endDateText: d.current ? d.text.slice(d.text.search(/[^\s\-–—~至]*$/u)).trim() || "Present" : d.end?.text,
+        endDateText: d.current ? d.endText || "Present" : d.end?.text,
       }
     : {};
 
