@@ -102,6 +102,27 @@ describe("entry layouts", () => {
   });
 });
 
+describe("education entries", () => {
+  it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Education"),
+          [B("Hochschule Auental"), "10/2014 – 09/2016"],
+          "Biologie, Master of Science (1,3)",
+          [B("Colegio Santa Brígida, Vilanova (Spain)"), "2008 – 2012"],
+          "Bachillerato",
+        ]),
+      ),
+    ]);
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.area, e.score, e.location])).toEqual([
+      ["Hochschule Auental", "Master of Science", "Biologie", "1,3", undefined],
+      ["Colegio Santa Brígida", "Bachillerato", undefined, undefined, "Vilanova (Spain)"],
+    ]);
+  });
+});
+
 describe("phones", () => {
   it("reads numbers written without separators, with or without a country code", () => {
     expect(findPhone("Tél. 0612345678")).toBe("0612345678");

@@ -283,6 +283,8 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
         continue;
       }
       if (/^[\d\s/.,()-]+$/.test(part)) continue;
+      // A lone glyph ("E" from an icon font) is not a name.
+      if (!/\p{L}{2}|\p{Script=Han}/u.test(part)) continue;
       // A qualification framework level ("EQF level 4", "NQF 5") grades the entry; it names nothing.
       if (/^(?:EQF|NQF|EQR|CEC|QEC|DQR)\b[\s\p{L}-]*\d$|^(?:level|niveau|nivel|livello|nível|stufe)\s+\d\s*(?:EQF|NQF|EQR|CEC)?$/iu.test(part)) continue;
       entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
@@ -376,6 +378,16 @@ export function toEducation(entry: RawEntry): CvEducation {
   degree ??= heads.find((h) => h !== institution);
   if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
   let areaFromInstitution: string | undefined;
+  let location = entry.location;
+  if (institution?.includes(", ")) {
+    // "Colegio San José, Jerez (Spain)", "Istituto Montessori, Via Mazzini 5": a trailing place or address.
+    const pieces = institution.split(", ");
+    while (pieces.length > 1 && (/\d/.test(pieces[pieces.length - 1]!) || /\([\p{Lu}][\p{L} ]+\)$/u.test(pieces[pieces.length - 1]!))) {
+      const place = pieces.pop()!;
+      location = location ? `${place}, ${location}` : place;
+    }
+    institution = pieces.join(", ");
+  }
   if (institution?.includes(", ")) {
     // "Princeton University, Computer Science"
     const [inst, ...rest] = institution.split(", ");
@@ -394,14 +406,28 @@ export function toEducation(entry: RawEntry): CvEducation {
       degree = clean(degree.slice(0, gpa.index));
     }
   }
-  const area = degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
+  // "Mathematik, Master of Science (1,0)": the field before the degree, a grade in brackets after it.
+  let areaBefore: string | undefined;
+  if (degree) {
+    const grade = degree.match(/\s*\((\d+(?:[.,]\d+)?(?:\s*\/\s*\d+(?:[.,]\d+)?)?)\)$/);
+    if (grade) {
+      score ??= grade[1];
+      degree = degree.slice(0, grade.index).trim();
+    }
+    const at = degree.indexOf(", ");
+    if (at > 0 && DEGREE_RE.test(degree.slice(at + 2)) && !DEGREE_RE.test(degree.slice(0, at))) {
+      areaBefore = degree.slice(0, at);
+      degree = degree.slice(at + 2);
+    }
+  }
+  const area = areaBefore ?? degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
   const rest = heads.filter((h) => h !== institution && h !== degree);
   return {
     institution,
     studyType: degree,
     area: (area && area !== degree ? area : undefined) ?? areaFromInstitution,
     score,
-    location: entry.location,
+    location,
     url: entry.url,
     courses: undefined,
     ...dateFields(entry.date),
