@@ -72,6 +72,8 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
   let cur: RawEntry | null = null;
   let lastWasBody = false;
   let startStyle: { size: number; bold: boolean } | undefined;
+  /** The last header line read, for wrapped header lines. */
+  let lastLine: Line | undefined;
   const start = () => {
     cur = { heads: [], body: [] };
     entries.push(cur);
@@ -85,9 +87,12 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
   const headerGlyph = glyphs.size >= 2 && firstGlyph ? firstGlyph : undefined;
   // Label/value layouts: at least two different labels in the section.
   const labelled = new Set(lines.map((l) => fieldOf(l)?.field).filter(Boolean)).size >= 2;
+  let previous: Line | undefined;
   for (const line of lines) {
     const text = line.text.trim();
     if (!text) continue;
+    const before = previous;
+    previous = line;
     const entry: RawEntry = cur ?? start();
     const field = labelled ? fieldOf(line) : null;
     if (field) {
@@ -161,6 +166,14 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
       lastWasBody = true;
       continue;
     }
+    // A header line wrapped onto the next ("Technische Fachschule für Elektronik" / "und Informatik"): a short
+    // lower-case start right under a header line, set the same way, continues it.
+    const lastHead = entry.heads[entry.heads.length - 1];
+    if (!lastWasBody && lastHead && entry.body.length === 0 && !date && line.cells.length === 1 && /^\p{Ll}/u.test(text) && wordCount(text) <= 6 && line.gapAbove < 0.6 && lastLine && before === lastLine && clean(lastLine.text).endsWith(lastHead.text) && Math.abs(lastLine.x - line.x) < 3 && lastLine.cells.length === 1 && lastLine.page === line.page && lastLine.column === line.column && line.y > lastLine.y && line.y - lastLine.y < 2 * line.size && Math.abs(lastLine.size - line.size) < 0.3 && lastLine.bold === line.bold) {
+      lastHead.text = joinWrapped(lastHead.text, clean(text));
+      lastLine = line;
+      continue;
+    }
     const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
     const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7));
     if (!date && (prose || /[:：]$/.test(text))) {
@@ -201,6 +214,7 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
     }
     target.headX ??= BULLET_RE.test(line.text) || MARK_RE.test(line.text) ? x + 1.2 * line.size : x;
     lastWasBody = false;
+    lastLine = line;
   }
   return entries.filter((e) => e.heads.length > 0 || e.date || (options.keepBodyOnly && e.body.length > 0));
 }
