@@ -255,6 +255,19 @@ describe("Europass languages", () => {
 });
 
 describe("nothing lost silently", () => {
+  it("never takes text too small to read for skills, and lists it as unplaced", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [H("Skills"), "Pottery, Glazing, Kiln firing", { x: 50, text: "Kubernetes, Terraform, Rust, Haskell", size: 3.7 }]),
+      ),
+    ]);
+    const skillNames = cv.skills.flatMap((s) => [s.name, ...(s.keywords ?? [])]);
+    expect(skillNames).toEqual(expect.arrayContaining(["Pottery", "Glazing", "Kiln firing"]));
+    expect(skillNames).not.toContain("Kubernetes");
+    expect(cv.unplaced).toEqual(["Kubernetes, Terraform, Rust, Haskell"]);
+  });
+
   it("returns the lines no field took, and only those", () => {
     const cv = parseResume([
       page(

@@ -175,8 +175,11 @@ export function parseResume(pages: PageText[]): CvContent {
 }
 
 function parseLines(ordered: Line[]): CvContent {
-  const lines = joinHyphenatedHeadings(dropRunningLines(ordered));
-  const bodySize = bodySizeOf(lines);
+  const kept = joinHyphenatedHeadings(dropRunningLines(ordered));
+  const bodySize = bodySizeOf(kept);
+  // Text set too small to read (a keyword block in 4 pt for robots) is nobody's skills: it is left out of
+  // every field, and so listed with the unplaced lines for the person to see.
+  const lines = kept.filter((l) => l.size >= Math.max(4.5, bodySize * 0.5));
   const blocks = splitSections(lines, bodySize);
   const linesOf = (key: SectionKey | "header") => blocks.filter((b) => b.key === key).flatMap((b) => b.lines);
   const header = linesOf("header");
