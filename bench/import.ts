@@ -2,6 +2,11 @@
  * Import quality: parses every *.pdf of a folder offline and scores it against <name>.expected.json
  * (matching rules of ../shared/fixtures/resumes/README.md: case-insensitive, after NFKC and whitespace
  * and dash normalisation; phones compared by their digits and masks).
+ * - lenient: each title, company, institution, degree or skill found anywhere in the parsed lists;
+ * - strict: whole entries, every field the ground truth states in ONE parsed entry (title + company + dates;
+ *   institution + degree);
+ * - sections_recall: projects, publications, awards, certifications, languages, volunteering and profiles;
+ * - invented_fields: parsed values that occur nowhere in the PDF's text (letters and digits compared).
  *   npm run bench:import -- <dir> [--json out.json] [--verbose]
  */
 import fs from "node:fs";
