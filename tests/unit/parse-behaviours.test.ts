@@ -211,6 +211,21 @@ describe("wrapped e-mail addresses", () => {
   });
 });
 
+describe("profiles without links", () => {
+  it("keeps handles printed beside icons in the contact row, and names the network printed next to a handle", () => {
+    const cv = parseResume([
+      page(
+        line(40, { x: 50, text: "Wren Castellane", size: 24, bold: true }),
+        line(80, { x: 50, text: "wren@example.net" }, { x: 200, text: "wrencast" }, { x: 300, text: "@wren_c" }, { x: 400, text: "Lisbon" }),
+        line(95, { x: 50, text: "cellar-wren" }),
+        line(107, { x: 50, text: "GitHub", size: 8 }),
+        ...stack(140, 14, [H("Experience"), [B("Cellar Master, Vinhos Altamar Lda"), "2015 – 2020"], "• Ran the cellar"]),
+      ),
+    ]);
+    expect(cv.basics.profiles).toEqual([{ network: "GitHub", username: "cellar-wren" }, { username: "wrencast" }, { username: "@wren_c" }]);
+  });
+});
+
 describe("rating glyphs", () => {
   it("never makes a language or a skill of '● ● ● ○ ○' or '○ ○ ○ ●'", () => {
     const cv = parseResume([

@@ -111,7 +111,7 @@ const COMMON_TLDS = new Set(
 
 export interface Links {
   url?: string;
-  profiles: { network: string; username?: string; url?: string }[];
+  profiles: { network?: string; username?: string; url?: string }[];
 }
 
 /** Web links in the text: profiles on known networks, and the first other site as the personal URL. */

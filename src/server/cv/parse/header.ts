@@ -99,3 +99,20 @@ export function labelledProfiles(lines: Line[]): { network: string; username: st
   });
   return found;
 }
+
+/**
+ * Handles printed in the contact row beside an icon the text does not keep ("rendercv", "@johndoe"): one
+ * lower-case token or an @handle, in a row that also holds an e-mail address, a phone number or a link.
+ * The network is unknown: the profile keeps only what the CV printed.
+ */
+export function bareHandles(lines: Line[]): string[] {
+  const found: string[] = [];
+  for (const line of lines) {
+    if (line.cells.length < 2 || !(EMAIL_RE.test(line.text) || findPhone(line.text) || /\b[a-z0-9-]+\.[a-z]{2,}\b/i.test(line.text))) continue;
+    for (const cell of line.cells) {
+      const t = cell.text.trim();
+      if ((/^@[\p{L}\p{N}._-]{2,39}$/u.test(t) || /^[a-z0-9][a-z0-9._-]{2,39}$/.test(t)) && !/\.[a-z]{2,}$/i.test(t) && !/^\d+$/.test(t)) found.push(t);
+    }
+  }
+  return found;
+}

@@ -6,7 +6,7 @@ import type { CvContent } from "../../../shared/cv";
 import { findEmail, findLinks, findPhone, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot } from "./dates";
 import { dateFields, segmentEntries, toEducation, toWork } from "./entries";
-import { findHeadline, findLocation, findName, labelledProfiles } from "./header";
+import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
 import { type Line, type PageText, readingOrder } from "./layout";
 import { clean, stripBullet, wordCount } from "./lexicon";
 import { europassLanguages, labelledSkills, languageRows, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
@@ -203,6 +203,13 @@ function parseLines(ordered: Line[]): CvContent {
   for (const p of labelledProfiles([...header, ...linesOf("contact")])) {
     if (!links.profiles.some((q) => q.network === p.network)) links.profiles.push({ network: p.network, username: p.username });
   }
+  // Handles beside icons: one profile per printed handle (two icons may share one), unless a link gave it.
+  const known = links.profiles.map((q) => `${q.username ?? ""} ${q.url ?? ""}`.toLowerCase());
+  for (const handle of bareHandles([...header, ...linesOf("contact")])) {
+    const bare = handle.replace(/^@/, "").toLowerCase();
+    if (!known.some((k) => k.includes(bare))) links.profiles.push({ username: handle });
+  }
+
   const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
 
   const summary = linesOf("summary")
