@@ -22,6 +22,7 @@ describe("headings", () => {
     expect(sectionOf("Esperienze lavorative")).toBe("work");
     expect(sectionOf("Formação académica")).toBe("education");
     expect(sectionOf("Selected Publications")).toBe("publications");
+    expect(sectionOf("Skills/Exposure")).toBe("skills");
     expect(sectionOf("Research and Development")).toBeNull();
   });
 });

@@ -109,7 +109,9 @@ export function sectionOf(text: string): SectionKey | null {
   const parts = key.split(/\s+(?:&|and|et|y|e|und|\/)\s+|\s*[&/,]\s*/).filter(Boolean);
   if (parts.length < 2) return null;
   const keys = parts.map(known);
-  return keys.every((k) => k !== null) ? keys[0]! : null;
+  if (keys.every((k) => k !== null)) return keys[0]!;
+  // "Skills/Exposure": a slash pairs a heading with a synonym the lexicon lacks; the first part names it.
+  return /^[^/]+\/[^/]+$/.test(key) && !/\s(?:&|and|et|y|e|und)\s/.test(key) ? keys[0]! : null;
 }
 
 /** Whether a line looks like a heading at all: short, and set apart by weight, size, case or spacing. */
