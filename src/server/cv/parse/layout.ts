@@ -113,15 +113,18 @@ function rowsOf(items: TextItem[]): Row[] {
       const cells: (Cell & { boldChars: number })[] = [];
       let current: (Cell & { boldChars: number }) | null = null;
       let spaceSeen = false;
+      let wideSpace = false;
       for (const it of sorted) {
         // Whitespace items (LaTeX renders \hfill as one wide space) imply a space but never widen a cell.
         if (it.str.trim() === "") {
           spaceSeen = true;
+          // A space wider than an em is a separator between cells (chips, tab stops), not a word space.
+          if (it.w > 1.2 * it.size) wideSpace = true;
           continue;
         }
         const gap = current ? it.x - current.x2 : Infinity;
         const sizeJump = current !== null && Math.abs(it.size - current.size) > 0.3 * Math.max(it.size, current.size);
-        if (!current || gap > Math.max(6, 1.2 * it.size) || sizeJump) {
+        if (!current || gap > Math.max(6, 1.2 * it.size) || sizeJump || wideSpace) {
           current = { text: it.str, x: it.x, x2: it.x + it.w, size: it.size, bold: false, boldChars: it.bold ? it.str.trim().length : 0 };
           cells.push(current);
         } else {
@@ -132,6 +135,7 @@ function rowsOf(items: TextItem[]): Row[] {
           if (it.bold) current.boldChars += it.str.trim().length;
         }
         spaceSeen = false;
+        wideSpace = false;
       }
       const clean = cells
         .map(({ boldChars, ...c }) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
