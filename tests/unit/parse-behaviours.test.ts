@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { findPhone } from "@/server/cv/parse/contact";
 import { findDateRange, parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
+import { readingOrder } from "@/server/cv/parse/layout";
 import { parseResume } from "@/server/cv/parse/resume";
 import { sectionOf } from "@/server/cv/parse/sections";
 import { line, page, stack } from "../helpers/page-text";
@@ -224,6 +225,16 @@ describe("profiles without links", () => {
       ),
     ]);
     expect(cv.basics.profiles).toEqual([{ network: "GitHub", username: "cellar-wren" }, { username: "wrencast" }, { username: "@wren_c" }]);
+  });
+});
+
+describe("layout", () => {
+  it("splits skill chips set apart by a space wider than an em, and keeps ordinary word spaces", () => {
+    const chip = (str: string, x: number, w: number) => ({ str, x, y: 100, w, h: 7.6, size: 7.6, bold: false });
+    const [row] = readingOrder([
+      { width: 595, height: 842, items: [chip("Threat Detection", 400, 60.6), chip(" ", 460.6, 10), chip("Risk Management", 467, 64), chip(" ", 531, 2), chip("Audits", 533.5, 24)] },
+    ]);
+    expect(row!.cells.map((c) => c.text)).toEqual(["Threat Detection", "Risk Management Audits"]);
   });
 });
 
