@@ -255,6 +255,12 @@ export const canStartEntry = (line: Line, style: { size: number; bold: boolean }
 export const entryComplete = (e: RawEntry) => e.heads.length >= 3 || (e.date !== undefined && e.heads.length >= 2);
 
 export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
+  // Cells that hold neither the date nor a place: with two of them ("Staff Engineer, Messaging Team ‖ Drift"),
+  // the cell boundary separates title and organisation, and a comma inside a cell does not.
+  const named = line.cells.filter((c) => {
+    const t = clean(date ? c.text.replace(date.text, " ") : c.text);
+    return t !== "" && !findDateRange(t) && !LOCATION_RE.test(t) && !/\([\p{Lu}][\p{L} ]+\)$/u.test(t);
+  });
   for (const cell of line.cells) {
     let text = cell.text;
     const cellDate = date && text.includes(date.text) ? date : findDateRange(text);
@@ -278,7 +284,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
       ? text
           .split(/\s*;\s+/)
           .map((p) => {
-            const place = p.match(/^(.+?)\s+([\p{Lu}][\p{L}'’-]+\s*\(\p{Lu}{2,3}\))$/u);
+            const place = p.match(/^(.+?)\s+(?:[-–—]\s+)?([\p{Lu}][\p{L}'’-]+\s*\([\p{Lu}][\p{L} ]{1,20}\))$/u);
             if (place && !entry.location) {
               entry.location = place[2];
               return clean(place[1]!);
@@ -290,7 +296,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     let parts = semi ?? text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
     // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
     // two sides read differently (one as a job title or an organisation, the other not).
-    if (!semi && parts.length === 1 && /,\s/.test(text)) parts = splitAtCommas(text, entry);
+    if (!semi && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
     for (const part of parts) {
       if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
         entry.location = part;

@@ -47,7 +47,7 @@ export const LEGAL_FORM_RE = /^(?:inc|ltd|llc|llp|plc|corp|co|gmbh|ag|kg|sa|sas|
 export function looksLikePlace(text: string): boolean {
   const t = text.trim();
   if (wordCount(t.replace(/\([^)]*\)/, "").replace(/\b(?:de|da|del|la|le|di|du|am|an|der|sur|upon|on)\b/g, "")) > 3 || /\d/.test(t) || ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || DEGREE_RE.test(t)) return false;
-  return /^[\p{Lu}][\p{L}.'’-]*(?:[ -](?:(?:de|da|del|la|le|di|du|am|an|der|sur|upon|on)[ -])?[\p{Lu}][\p{L}.'’-]*){0,2}(?:\s*\([\p{Lu}][\p{L} ]{1,20}\))?$/u.test(t);
+  return /^[\p{Lu}][\p{L}.'’-]*(?:[ -](?:(?:de|da|del|la|le|di|du|am|an|der|sur|upon|on)[ -])*[\p{Lu}][\p{L}.'’-]*){0,2}(?:\s*\([\p{Lu}][\p{L} ]{1,20}\))?$/u.test(t);
 }
 
 /** An acronym inside mixed-case text ("Office Chérifien des Phosphates (OCP)") or a domain name. */
