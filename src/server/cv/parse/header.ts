@@ -7,6 +7,9 @@ import { sectionOf } from "./sections";
 /** Words that title the document rather than name the person. */
 export const CV_WORDS_RE = /\b(?:resume|résumé|curriculum vitae|curriculum|cv|lebenslauf|currículum)\b/giu;
 
+/** Kinds of employment ("Full Time"), set large in some templates: never a name. */
+const EMPLOYMENT_RE = /\b(?:full|part)[- ]time\b|\btemps (?:plein|partiel)\b|\bvollzeit\b|\bteilzeit\b|\btiempo (?:completo|parcial)\b|\btempo (?:pieno|parziale|integral)\b/i;
+
 export function looksLikeName(text: string): boolean {
   const t = text.trim();
   if (/[@\d/:]|https?|www\./i.test(t) || sectionOf(t)) return false;
@@ -14,7 +17,7 @@ export function looksLikeName(text: string): boolean {
   const words = t.split(/\s+/);
   if (words.length < 2 || words.length > 5) return false;
   // An employer, a school, a job title or a heading set large is not the person's name.
-  if (ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || words.some((w) => sectionOf(w))) return false;
+  if (EMPLOYMENT_RE.test(t) || ORG_WORDS.test(t) || INSTITUTION_RE.test(t) || TITLE_WORDS.test(t) || words.some((w) => sectionOf(w))) return false;
   return words.every((w) => /^[\p{Lu}][\p{L}'’.-]*$/u.test(w) || /^(de|da|das|dos|van|von|der|den|del|della|la|le|di|du|bin|al|ter|zu)$/i.test(w));
 }
 
