@@ -83,6 +83,26 @@ describe("entry layouts", () => {
     ]);
   });
 
+  it("reads a postal address under an entry's header as its place, not as another entry", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Esperienza professionale"),
+          [B("Tirocinante, Cooperativa Orsoline"), "settembre 2001 - agosto 2004"],
+          "Via dei Mulini 12 40100 Lugo",
+          "Gestione della cassa e delle ordinazioni del bar sociale, con turni serali.",
+          [B("Cassiera, Forno Gualtieri SRL"), "aprile 1997 - maggio 2000"],
+          "Via Roma 3 40100 Lugo",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.location])).toEqual([
+      ["Tirocinante", "Cooperativa Orsoline", "Via dei Mulini 12 40100 Lugo"],
+      ["Cassiera", "Forno Gualtieri SRL", "Via Roma 3 40100 Lugo"],
+    ]);
+  });
+
   it("takes the outer bullet level for entries and the inner one for what was done in them", () => {
     const cv = parseResume([
       page(

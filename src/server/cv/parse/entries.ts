@@ -166,6 +166,12 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
       lastWasBody = true;
       continue;
     }
+    // A postal address under an entry's header is where it was, not another entry.
+    if (!date && entry.heads.length > 0 && ADDRESS_RE.test(text) && /\d/.test(text) && wordCount(text) <= 10) {
+      entry.location ??= clean(text.replace(/\s{2,}/g, " "));
+      lastLine = line;
+      continue;
+    }
     // A header line wrapped onto the next ("Technische Fachschule für Elektronik" / "und Informatik"): a short
     // lower-case start right under a header line, set the same way, continues it.
     const lastHead = entry.heads[entry.heads.length - 1];
@@ -247,6 +253,10 @@ export function fieldOf(line: Line): { field: EntryField; value: string; x: numb
   const field = FIELD_OF.get(m[1]!.toLowerCase());
   return field ? { field, value: m[2]!.trim(), x: cells.length > 1 ? cells[1]!.x : cells[0]!.x } : null;
 }
+
+/** Street words of postal addresses in the languages the parser reads. */
+const ADDRESS_RE =
+  /^(?:\d+[a-z]?,?\s+)?(?:via|viale|piazza|corso|rue|avenue|av\.|boulevard|bd|chemin|allée|calle|avenida|plaza|paseo|rua|travessa|largo|praça|straße|strasse|str\.|weg|platz|allee|gasse|street|st\.|road|rd\.|lane|drive|way)\b/i;
 
 /** Whether a line is set at least as large and as heavy as the line that started the section's first entry. */
 export const canStartEntry = (line: Line, style: { size: number; bold: boolean }) =>
