@@ -93,6 +93,14 @@ export const awardSchema = z.object({
   awarder: optionalText(300),
   summary: optionalText(2000),
 });
+export const publicationSchema = z.object({
+  name: text(500),
+  publisher: optionalText(300),
+  releaseDate: isoDate.optional(),
+  dateText: optionalText(100),
+  url,
+  summary: optionalText(2000),
+});
 export const interestSchema = z.object({ name: text(200), keywords: z.array(text(100)).max(50).optional() });
 
 export const cvContentSchema = z.object({
@@ -106,6 +114,9 @@ export const cvContentSchema = z.object({
   languages: z.array(languageSchema).max(50).default([]),
   interests: z.array(interestSchema).max(100).default([]),
   projects: z.array(projectSchema).max(100).default([]),
+  publications: z.array(publicationSchema).max(200).optional(),
+  /** Lines of an imported PDF the parser could not place in any field, for the person to place by hand. */
+  unplaced: z.array(text(1000)).max(500).optional(),
 });
 
 export type CvContent = z.infer<typeof cvContentSchema>;

@@ -79,7 +79,8 @@ export function importPdfTask({ store, llm }: ImportPdfDeps): TaskDefinition<Imp
       return {
         commit: async (tx) => {
           const cvId = await insertCv(tx, { userId: ctx.userId, title, source: "imported", content: checked.data, taskId: ctx.taskId });
-          return { cvId, engine, ...(fallbackReason ? { fallbackReason } : {}) };
+          // What the import could not place stays with the CV (content.unplaced); the result says how much.
+          return { cvId, engine, unplaced: checked.data.unplaced?.length ?? 0, ...(fallbackReason ? { fallbackReason } : {}) };
         },
       };
     },

@@ -5,28 +5,61 @@ const EMAILS_RE = new RegExp(EMAIL_RE.source, "g");
 /** The text without its e-mail addresses (so that "jane.doe@x.org" never reads as a site "jane.doe"). */
 export const withoutEmails = (text: string) => text.replace(EMAILS_RE, " ");
 
-// International formats: +49 176 313 877 34, (+82) 10-9030-1843, (555) 123-4567, +1-123-456-7890,
-// 123-456-7890, +212 6 22 90 22 21, 000-00-0000, and masked ones (+49 176 *** *** **, 131-221-87xxx).
-const PHONE_RE = /(?:\(\+?\d{1,4}\)\s*|\+\d{1,4}[\s.-]*)?(?:\(\d{1,5}\)[\s.-]*)?\d{1,5}(?:[\s.-]+[\dx*]{1,6}){1,6}|\(\+?\d{1,4}\)\s*\d{3,}[\dx*]*/gi;
+// A phone number is read from its digits, not from a fixed pattern of groups: an optional "+" or "(+cc)",
+// then digits with at most one separator (space, dot, dash, slash, parentheses) between them, 7 to 15 digits
+// in all; masked digits (x, *) count. Two spaces end a candidate: they separate cells of a line.
+const PHONE_CANDIDATE_RE = /(?<![\p{L}\d.\/-])(?:\+\s?|\(\s?\+?(?=\d))?[\d](?:(?:\s?[().\/-]\s?|\s|\)\s?|\s?\()?[\dx*])+(?![\p{L}\d])/giu;
+/** Labels that announce a phone number, in the languages the parser reads. */
+const PHONE_LABEL_RE = /(?:^|[^\p{L}])(?:tel|tél|phone|mobile|mobil|cell|cel|handy|telefon|telefone|telefono|teléfono|téléphone|portable|móvil|movil|telemóvel|telemovel|whatsapp|fon)\b\.?|[☎✆📞📱]/iu;
+/** Identifiers that are digits too: never a phone. */
+const NOT_PHONE_CONTEXT_RE = /(?:doi|isbn|issn|arxiv|orcid|pmid|siret|siren|iban|bic|zip|postcode|matr)[\s.:#]*$/i;
+
+/** Whether a run of digits reads as a date, a date range or a year list rather than a phone number. */
+function looksLikeDates(candidate: string): boolean {
+  if (candidate.startsWith("+")) return false;
+  const groups = candidate.split(/[^\dx*]+/).filter(Boolean);
+  const hasYear = groups.some((g) => /^(?:19|20)\d{2}$/.test(g));
+  return hasYear && groups.every((g) => /^(?:19|20)\d{2}$/.test(g) || g.length <= 2);
+}
+
+function phoneCandidates(text: string): { text: string; score: number; index: number }[] {
+  const found: { text: string; score: number; index: number }[] = [];
+  for (const line of text.split("\n")) {
+    const labelled = PHONE_LABEL_RE.test(line);
+    for (const m of line.matchAll(PHONE_CANDIDATE_RE)) {
+      const candidate = m[0].trim().replace(/[\s.\/(-]+$/, "").replace(/^\((?!.*\))/, "");
+      const digits = candidate.replace(/[^\d]/g, "");
+      const masked = (candidate.match(/[x*]/gi) ?? []).length;
+      if (digits.length < 3 || digits.length + masked < 7 || digits.length + masked > 15) continue;
+      if (NOT_PHONE_CONTEXT_RE.test(line.slice(0, m.index))) continue;
+      // 10.1109/5.771073 (a DOI), 978-3-16-148410-0 (an ISBN), 2101.00001 (an arXiv id).
+      if (/^10\.\d{4,}/.test(candidate) || /^97[89][-\s]?\d{1,5}[-\s]\d+[-\s]\d+[-\s][\dx]$/i.test(candidate) || /^\d{4}\.\d{4,5}$/.test(candidate)) continue;
+      if (looksLikeDates(candidate)) continue;
+      // Thousands written with separators ("1,200,000" stops at the comma; "120.000.000") are amounts.
+      if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(candidate) && !labelled) continue;
+      let score = 0;
+      if (labelled) score += 4;
+      if (/^(?:\+|\(\+|00)/.test(candidate)) score += 2;
+      if (digits.length >= 9 && digits.length <= 13) score += 1;
+      if (/[\s.\/-]/.test(candidate) && !/[().+]/.test(candidate) && /^\d{4}[\s.\/-]/.test(candidate) && !labelled) score -= 1;
+      found.push({ text: candidate, score, index: found.length });
+    }
+  }
+  return found;
+}
 
 export function findEmail(text: string): string | undefined {
   return text.match(EMAIL_RE)?.[0];
 }
 
-/** The first run of characters that reads as a phone number (7+ digits or masked digits). */
+/**
+ * The phone number of a text: among the runs of 7-15 digits that are not dates, identifiers (DOI, ISBN) or
+ * amounts, the best labelled one ("Tel", "Mobile", "☎"), then one with a country code, then the first.
+ */
 export function findPhone(text: string): string | undefined {
-  for (const m of text.matchAll(PHONE_RE)) {
-    const candidate = m[0].trim().replace(/[\s.-]+$/, "");
-    const digits = candidate.replace(/[^\d]/g, "");
-    const masked = (candidate.match(/[x*]/gi) ?? []).length;
-    if (digits.length + masked < 7 || digits.length > 15 + 0) continue;
-    if (digits.length < 3) continue;
-    // Date ranges (2012 - 2016) and years are not phone numbers.
-    if (/^\d{4}\s*[-–]\s*\d{4}$/.test(candidate) || /^\d{4}\s*[/.-]\s*\d{1,2}$/.test(candidate)) continue;
-    if (/^(19|20)\d{2}(\s*[-–/]\s*(19|20)?\d{2}){1,2}$/.test(candidate)) continue;
-    return candidate;
-  }
-  return undefined;
+  const candidates = phoneCandidates(text);
+  candidates.sort((a, b) => b.score - a.score || a.index - b.index);
+  return candidates[0]?.text;
 }
 
 const URL_RE = /\b(?:https?:\/\/)?(?:www\.)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:\/[^\s,;)]*)?/gi;
@@ -41,13 +74,44 @@ const NETWORKS: [RegExp, string][] = [
   [/dribbble\.com/i, "Dribbble"],
 ];
 
+/** Network names as CVs print them beside a handle ("johndoe" over "LinkedIn"), to their usual spelling. */
+const NETWORK_NAMES = new Map<string, string>(
+  [
+    ["linkedin", "LinkedIn"],
+    ["github", "GitHub"],
+    ["gitlab", "GitLab"],
+    ["bitbucket", "Bitbucket"],
+    ["stackoverflow", "Stack Overflow"],
+    ["stack overflow", "Stack Overflow"],
+    ["twitter", "Twitter"],
+    ["x", "X"],
+    ["medium", "Medium"],
+    ["behance", "Behance"],
+    ["dribbble", "Dribbble"],
+    ["facebook", "Facebook"],
+    ["instagram", "Instagram"],
+    ["xing", "XING"],
+    ["mastodon", "Mastodon"],
+    ["youtube", "YouTube"],
+    ["kaggle", "Kaggle"],
+    ["orcid", "ORCID"],
+    ["researchgate", "ResearchGate"],
+  ],
+);
+
+/** The network a printed label names ("LinkedIn", "GitHub:"), if it is one. */
+export const networkOf = (label: string) => NETWORK_NAMES.get(label.trim().replace(/[:：]$/, "").trim().toLowerCase());
+
+/** A handle as printed beside a network's name: one token, no spaces. */
+export const HANDLE_RE = /^@?[\p{L}\p{N}._-]{2,40}$/u;
+
 const COMMON_TLDS = new Set(
   "com org net io dev me de fr uk co ai app eu info nl es it ch be at se no dk fi pl cz pt ie ru cn jp kr in br ca au nz us ma tn sn xyz tech site page blog edu gov online pro name".split(" "),
 );
 
 export interface Links {
   url?: string;
-  profiles: { network: string; username?: string; url: string }[];
+  profiles: { network?: string; username?: string; url?: string }[];
 }
 
 /** Web links in the text: profiles on known networks, and the first other site as the personal URL. */

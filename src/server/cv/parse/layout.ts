@@ -66,6 +66,29 @@ function mergeJustified(cells: Cell[]): Cell[] {
   return [{ ...cells[0]!, text: cells.map((c) => c.text).join(" "), x2: cells[cells.length - 1]!.x2, bold: cells.every((c) => c.bold) }];
 }
 
+/** "J O H N": a word set with letter spacing, each letter followed by a space. */
+const LETTER_SPACED_RE = /^(?=.*\p{L} \p{L} \p{L})[\p{L}\p{N}&.\/@_:-](?: [\p{L}\p{N}&.\/@_:-]){2,}$/u;
+
+/**
+ * Letter-spaced words ("J O H N", "C O N T A C T") are read as words again; neighbouring letter-spaced cells
+ * on a row (the words of one name, apart by a wide space) are one cell.
+ */
+function mergeLetterSpaced(cells: Cell[]): Cell[] {
+  const out: (Cell & { spaced: boolean })[] = [];
+  for (const cell of cells) {
+    const spaced = LETTER_SPACED_RE.test(cell.text);
+    const text = spaced ? cell.text.replace(/ /g, "") : cell.text;
+    const prev = out[out.length - 1];
+    if (spaced && prev?.spaced && cell.x - prev.x2 < 2.5 * cell.size) {
+      prev.text += ` ${text}`;
+      prev.x2 = cell.x2;
+      continue;
+    }
+    out.push({ ...cell, text, spaced });
+  }
+  return out.map((c) => ({ text: c.text, x: c.x, x2: c.x2, size: c.size, bold: c.bold }));
+}
+
 const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;
 
 /** Groups a page's items into rows of cells, top to bottom. */
@@ -90,15 +113,18 @@ function rowsOf(items: TextItem[]): Row[] {
       const cells: (Cell & { boldChars: number })[] = [];
       let current: (Cell & { boldChars: number }) | null = null;
       let spaceSeen = false;
+      let wideSpace = false;
       for (const it of sorted) {
         // Whitespace items (LaTeX renders \hfill as one wide space) imply a space but never widen a cell.
         if (it.str.trim() === "") {
           spaceSeen = true;
+          // A space wider than an em is a separator between cells (chips, tab stops), not a word space.
+          if (it.w > 1.2 * it.size) wideSpace = true;
           continue;
         }
         const gap = current ? it.x - current.x2 : Infinity;
         const sizeJump = current !== null && Math.abs(it.size - current.size) > 0.3 * Math.max(it.size, current.size);
-        if (!current || gap > Math.max(6, 1.2 * it.size) || sizeJump) {
+        if (!current || gap > Math.max(6, 1.2 * it.size) || sizeJump || wideSpace) {
           current = { text: it.str, x: it.x, x2: it.x + it.w, size: it.size, bold: false, boldChars: it.bold ? it.str.trim().length : 0 };
           cells.push(current);
         } else {
@@ -109,11 +135,12 @@ function rowsOf(items: TextItem[]): Row[] {
           if (it.bold) current.boldChars += it.str.trim().length;
         }
         spaceSeen = false;
+        wideSpace = false;
       }
       const clean = cells
         .map(({ boldChars, ...c }) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
         .filter((c) => c.text !== "");
-      return { baseline: r.baseline, cells: mergeJustified(clean) };
+      return { baseline: r.baseline, cells: mergeJustified(mergeLetterSpaced(clean)) };
     })
     .filter((r) => r.cells.length > 0)
     .sort((a, b) => a.baseline - b.baseline);
@@ -147,7 +174,7 @@ function findGutter(rows: Row[], width: number): number | null {
       }
     });
     const minSide = Math.min(left, right);
-    if (crossing > total * 0.12 || leftRows.size < 6 || rightRows.size < 6) continue;
+    if (crossing > total * 0.25 || leftRows.size < 6 || rightRows.size < 6) continue;
     // Dates aligned right and labels in a gutter always share a row with body text; each side of a real
     // column layout has many rows of its own. Heavy enough sides (two body columns set in step) also count.
     const leftAlone = [...leftRows].filter((r) => !rightRows.has(r)).length;

@@ -2,93 +2,23 @@
  * The offline CV parser: positioned PDF text → JSON Resume. No network, no model: layout analysis,
  * multilingual section headings, and lexicons for what a job title, an organisation or a degree looks like.
  */
-import type { CvContent, CvEducation, CvSkill, CvWork } from "../../../shared/cv";
-import { findEmail, findLinks, findPhone, EMAIL_RE, withoutEmails } from "./contact";
-import { findDateRange, type DateRange } from "./dates";
-import { readingOrder, type Line, type PageText } from "./layout";
-import { titleCaseIfShouting } from "./normalize";
-import { looksLikeHeading, sectionOf, type SectionKey } from "./sections";
-
-const BULLET_RE = /^\s*[•◦▪●○■□►▸▹✓✔➢➤➣‣⁃∙⋅·*–—-]\s*/;
-const TITLE_WORDS =
-  /\b(engineer|developer|programmer|manager|intern|internship|assistant|consultant|analyst|director|lead|leader|head|chief|ceo|cto|cfo|coo|cio|vp|vice|president|founder|co-founder|cofounder|owner|partner|scientist|researcher|research intern|architect|designer|specialist|officer|administrator|coordinator|member|employee|student|associate|advisor|adviser|executive|technician|teacher|lecturer|professor|fellow|trainee|apprentice|freelance|freelancer|contractor|writer|editor|accountant|auditor|sre|devops|fullstack|full-stack|frontend|backend|product|owner|strategist|recruiter|nurse|operator|supervisor|representative|agent|tutor|instructor|doctoral|phd|postdoc|volunteer|ingénieur|développeur|chef|stagiaire|responsable|chargé|directeur|directrice|gérant|ingeniero|desarrollador|jefe|gerente|becario|practicante|entwickler|ingenieur|leiter|berater|praktikant|werkstudent|mitarbeiter|geschäftsführer|实习|工程师|经理|开发)\b/i;
-const ORG_WORDS =
-  /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|command|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|gmbh)\b|公司|大学|集团|科技/i;
-const INSTITUTION_RE =
-  /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|postech|kaist|\bmit\b|\beth\b|\bepfl\b/i;
-const DEGREE_RE =
-  /\b(bachelor|bachelors|bachelor's|master|masters|master's|mba|ph\.?\s?d|doctor|doctorate|licen[cs]e|licenciatura|diplôme|diplom|degree|graduated|associate|b\.?\s?sc|m\.?\s?sc|b\.?\s?eng|m\.?\s?eng|b\.?\s?s|m\.?\s?s|b\.?\s?a|m\.?\s?a|bs|ms|ba|ma|phd|abitur|baccalauréat|bachillerato|máster|grado|ingénieur|dut|bts|hnd|a-levels?|studies|studium|engineering degree)\b|学士|硕士|博士|本科|研究生|专科/i;
-const LEVEL_RE =
-  /^(beginner|elementary|intermediate|advanced|expert|proficient|fluent|native|basic|good|very good|excellent|working knowledge|débutant|intermédiaire|avancé|expert|courant|natif|maternelle|bilingue|básico|intermedio|avanzado|nativo|grundkenntnisse|fortgeschritten|fließend|muttersprache|[abc][12]|\d+\+?\s*(yrs?|years?|ans|años|jahre)|\d+\s*\/\s*\d+|★+☆*|●+○*)$/i;
-const LOCATION_RE =
-  /^[\p{Lu}][\p{L}.'’ -]+,\s*(?:[\p{Lu}]{2,3}|[\p{Lu}][\p{L}.'’ -]+)(?:\s+\d{4,6})?$/u;
-const URL_ONLY_RE = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/\S*)?$/i;
-const SKILL_LABEL_RE =
-  /^(tech|techs|technologies|technical skills|technical|skills|tools|stack|tech stack|programming|programming languages|frameworks|software|it|soft skills|hard skills|compétences|outils|logiciels|herramientas|tecnologías|kenntnisse|technologien|编程语言|技能)$/i;
+import type { CvContent } from "../../../shared/cv";
+import { findEmail, findLinks, findPhone, withoutEmails } from "./contact";
+import { findDateRange, withTwoDigitYearPivot } from "./dates";
+import { dateFields, segmentEntries, toEducation, toWork } from "./entries";
+import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
+import { type Line, type PageText, readingOrder } from "./layout";
+import { clean, stripBullet, wordCount } from "./lexicon";
+import { europassLanguages, labelledSkills, languageRows, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
+import { comparable, titleCaseIfShouting } from "./normalize";
+import { looksLikeHeading, type SectionKey, sectionOf } from "./sections";
 
 interface Block {
   key: SectionKey | "header";
   lines: Line[];
+  /** The heading line that opened the block. */
+  heading?: Line;
 }
-
-interface Head {
-  text: string;
-  bold: boolean;
-  order: number;
-}
-
-interface RawEntry {
-  heads: Head[];
-  date?: DateRange;
-  location?: string;
-  url?: string;
-  body: string[];
-  bodyX?: number;
-  /** Left edge of the entry's first header line: lines indented past it are description. */
-  headX?: number;
-}
-
-const wordCount = (s: string) => s.split(/\s+/).filter(Boolean).length;
-const clean = (s: string) => s.replace(/\s+/g, " ").replace(/^[\s,.;:|•·–—-]+|[\s,;:|•·–—-]+$/g, "").trim();
-const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
-
-/** A date or a place set apart on the right of a line: the mark of an entry's header. */
-const hasSideCell = (line: Line) => {
-  if (line.cells.length < 2) return false;
-  const last = clean(line.cells[line.cells.length - 1]!.text);
-  return findDateRange(last) !== null || LOCATION_RE.test(last);
-};
-
-/**
- * A highlight bullet. A short bulleted line that keeps a separate date or place cell on its right is an
- * entry header instead ("• Google      Mountain View, CA").
- */
-const isBullet = (line: Line, entry: RawEntry | null) => {
-  if (!BULLET_RE.test(line.text) || /^\s*[-–—]\s*\d/.test(line.text)) return false;
-  // Right under a header still waiting for its date, a bullet is the first highlight, its date beside it.
-  if (entry && entry.heads.length > 0 && entry.body.length === 0 && !entry.date) return true;
-  const sideCell = hasSideCell(line) && !BULLET_RE.test(line.cells[line.cells.length - 1]!.text);
-  const mainWords = wordCount(line.cells.slice(0, -1).map((c) => stripBullet(c.text)).join(" "));
-  return !sideCell || mainWords > 8;
-};
-
-/** Right-hand cells of a body line that hold the entry's date (or a duration): taken out of the text. */
-function takeSideDate(entry: RawEntry, line: Line): Line {
-  if (line.cells.length < 2) return line;
-  const keep = line.cells.filter((cell, i) => {
-    if (i === 0) return true;
-    const t = clean(cell.text);
-    if (DURATION_RE.test(t)) return false;
-    const date = findDateRange(t);
-    if (date && date.text.length >= t.length - 2) {
-      entry.date ??= date;
-      return false;
-    }
-    return true;
-  });
-  return keep.length === line.cells.length ? line : { ...line, cells: keep, text: keep.map((c) => c.text).join("  ") };
-}
-const stripBullet = (s: string) => s.replace(BULLET_RE, "").trim();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -107,35 +37,66 @@ const headingStyle = (l: Line) => {
   return `${Math.round(l.size * 2)}|${l.bold}|${letters === letters.toUpperCase()}`;
 };
 
+/**
+ * A heading hyphenated over two lines of a narrow label column ("EXPERIÊNCIA PROFISSIO-" / "NAL") is one line
+ * again when the two halves make a heading.
+ */
+function joinHyphenatedHeadings(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const next = lines[i + 1];
+    if (next && /\p{L}[-‐‑]$/u.test(line.text) && next.page === line.page && next.column === line.column && next.y - line.y < 2 * line.size && next.cells.length === 1) {
+      const joined = line.text.replace(/[-‐‑]$/u, "") + next.text;
+      if (sectionOf(joined)) {
+        out.push({ ...line, text: joined, cells: [{ ...line.cells[0]!, text: joined, x2: Math.max(line.x2, next.x2) }] });
+        i++;
+        continue;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
 function splitSections(lines: Line[], bodySize: number): Block[] {
   const blocks: Block[] = [{ key: "header", lines: [] }];
   // A column that continues on the next page without a heading continues its own section.
   const lastInColumn = new Map<Line["column"], SectionKey | "header">();
   let previous: Line | undefined;
-  const open = (key: SectionKey | "header", column: Line["column"]) => {
-    blocks.push({ key, lines: [] });
+  const open = (key: SectionKey | "header", column: Line["column"], heading?: Line) => {
+    blocks.push({ key, lines: [], heading });
     lastInColumn.set(column, key);
   };
   // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
   const styles = new Set(lines.filter((l) => sectionOf(l.text) && looksLikeHeading(l, bodySize)).map(headingStyle));
+  const leftEdge = new Map<string, number>();
+  for (const l of lines) {
+    const k = `${l.page}|${l.column}`;
+    leftEdge.set(k, Math.min(leftEdge.get(k) ?? Infinity, l.x));
+  }
   for (const line of lines) {
     const switched = previous && line.column !== "full" && (line.column !== previous.column || line.page !== previous.page);
     previous = line;
     const whole = sectionOf(line.text);
     if (whole && looksLikeHeading(line, bodySize)) {
-      open(whole, line.column);
+      open(whole, line.column, line);
       continue;
     }
-    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && !findDateRange(line.text)) {
-      open("other", line.column);
+    // (A stray glyph set in the heading font, "E", is not one.)
+    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
+      open("other", line.column, line);
       continue;
     }
     // A heading in a left label gutter, with the section's first line beside it.
     const first = line.cells[0]!;
     const labelled = line.cells.length > 1 ? sectionOf(first.text) : null;
-    if (labelled && wordCount(first.text) <= 4) {
+    // (In the gutter itself, the page's left edge: a sub-label indented inside a section, "Sprachen  Deutsch ○○○○○",
+    // is content.)
+    const inGutter = first.x <= (leftEdge.get(`${line.page}|${line.column}`) ?? first.x) + 2;
+    if (labelled && wordCount(first.text) <= 4 && inGutter) {
       const rest = line.cells.slice(1);
-      open(labelled, line.column);
+      open(labelled, line.column, { ...line, cells: [first], text: first.text });
       blocks[blocks.length - 1]!.lines.push({ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
       continue;
     }
@@ -149,330 +110,48 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
   return blocks;
 }
 
-// ---------- header: name, headline, contact ----------
+/** Words of a text, compared without case, accents' forms or punctuation. */
+const tokens = (s: string) =>
+  comparable(s)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 1 || /\d/.test(t));
 
-/** Words that title the document rather than name the person. */
-const CV_WORDS_RE = /\b(?:resume|résumé|curriculum vitae|curriculum|cv|lebenslauf|currículum)\b/giu;
-
-function looksLikeName(text: string): boolean {
-  const t = text.trim();
-  if (/[@\d/:]|https?|www\./i.test(t) || sectionOf(t)) return false;
-  if (/^[\p{Script=Han}]{2,6}$/u.test(t)) return true;
-  const words = t.split(/\s+/);
-  if (words.length < 2 || words.length > 5) return false;
-  return words.every((w) => /^[\p{Lu}][\p{L}'’.-]*$/u.test(w) || /^(de|da|van|von|der|del|la|le|di|du|bin|al)$/i.test(w));
+/** Every string of the parsed CV, wherever it sits. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) strings(v, out);
+  return out;
 }
 
-function findName(lines: Line[]): Line | undefined {
-  const firstPage = lines.filter((l) => l.page === 0);
-  const top = firstPage.filter((l) => l.y < Math.max(...firstPage.map((x) => x.y)) * 0.4 + 60);
-  const candidates = top
-    .flatMap((l) => l.cells.map((c) => ({ line: l, text: clean(c.text.replace(CV_WORDS_RE, " ")), size: c.size })))
-    .filter((c) => looksLikeName(c.text));
-  candidates.sort((a, b) => b.size - a.size || a.line.y - b.line.y);
-  const best = candidates[0];
-  return best ? { ...best.line, text: best.text } : undefined;
-}
-
-function findHeadline(lines: Line[], name: Line | undefined, bodySize: number): string | undefined {
-  if (!name) return undefined;
-  const start = lines.findIndex((l) => l.page === name.page && l.y === name.y && l.column === name.column);
-  for (const line of lines.slice(start + 1, start + 4)) {
-    if (line.page !== name.page || line.y - name.y > name.size * 4) break;
-    const text = clean(line.cells.map((c) => c.text).join(" · "));
-    if (!text || EMAIL_RE.test(text) || findPhone(text) || /https?:|www\.|\.com\b/i.test(text) || sectionOf(text)) continue;
-    if (wordCount(text) > 12 || line.size < bodySize * 0.85) continue;
-    return text.replace(/\s*·\s*/g, " · ");
+/**
+ * The lines of the PDF that no field took: a line is placed when nearly all its words are in some field
+ * (or it is a section heading, or a page number). What is left is kept, in reading order, for the person
+ * to place by hand.
+ */
+function unplacedLines(ordered: Line[], content: CvContent, headings: Set<Line>): string[] {
+  const known = new Set(strings(content).flatMap(tokens));
+  const headingKeys = new Set([...headings].map((h) => `${h.page}|${h.y}|${comparable(h.text)}`));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const line of ordered) {
+    const text = line.text.replace(/\s{2,}/g, " ").trim();
+    if (!text || PAGE_NUMBER_RE.test(text) || headingKeys.has(`${line.page}|${line.y}|${comparable(line.text)}`) || sectionOf(text)) continue;
+    const words = tokens(text);
+    if (words.length === 0) continue;
+    const missing = words.filter((w) => !known.has(w)).length;
+    if (missing === 0 || (missing / words.length <= 0.25 && missing <= 2)) continue;
+    const key = comparable(text);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(text.slice(0, 1000));
+    if (out.length >= 500) break;
   }
-  return undefined;
+  return out;
 }
 
-function findLocation(lines: Line[], exclude: Set<string>): string | undefined {
-  for (const line of lines.slice(0, 12))
-    for (const cell of line.cells) {
-      const t = clean(cell.text);
-      if (!exclude.has(t) && LOCATION_RE.test(t) && wordCount(t) <= 6 && !ORG_WORDS.test(t) && !TITLE_WORDS.test(t)) return t;
-    }
-  return undefined;
-}
-
-// ---------- entries (work, education, projects, volunteer) ----------
-
-function segmentEntries(lines: Line[]): RawEntry[] {
-  const entries: RawEntry[] = [];
-  let cur: RawEntry | null = null;
-  let lastWasBody = false;
-  const start = () => {
-    cur = { heads: [], body: [] };
-    entries.push(cur);
-    return cur;
-  };
-  for (const line of lines) {
-    const text = line.text.trim();
-    if (!text) continue;
-    const entry: RawEntry = cur ?? start();
-    if (isBullet(line, cur)) {
-      const body = takeSideDate(entry, line);
-      entry.body.push(stripBullet(body.text).replace(/\s{2,}/g, " "));
-      // Where the text starts, after the glyph: wrapped lines align there.
-      entry.bodyX = line.cells.length > 1 && /^[•◦▪●○■·*–-]$/.test(line.cells[0]!.text) ? line.cells[1]!.x : line.x + 0.8 * line.size;
-      lastWasBody = true;
-      continue;
-    }
-    const date = findDateRange(text);
-    const continuation =
-      lastWasBody &&
-      !line.bold &&
-      entry.body.length > 0 &&
-      (!date || date.text.length < text.length / 2) &&
-      !hasSideCell(line) &&
-      (/^[a-z(]/.test(text) || (entry.bodyX !== undefined && line.x >= entry.bodyX - 3 && line.x <= entry.bodyX + 2 * line.size && line.gapAbove < 0.9));
-    if (continuation) {
-      entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, takeSideDate(entry, line).text.replace(/\s{2,}/g, " "));
-      continue;
-    }
-    const indented = entry.headX !== undefined && line.x > entry.headX + 0.8 * line.size && !line.bold && (!date || date.text.length < text.length / 2);
-    if (indented) {
-      if (lastWasBody && entry.bodyX !== undefined && Math.abs(line.x - entry.bodyX) < 3 && line.gapAbove < 0.6) {
-        entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, text.replace(/\s{2,}/g, " "));
-      } else {
-        entry.body.push(text.replace(/\s{2,}/g, " "));
-        entry.bodyX = line.x;
-      }
-      lastWasBody = true;
-      continue;
-    }
-    const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
-    const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7));
-    if (!date && (prose || /[:：]$/.test(text))) {
-      entry.body.push(text.replace(/\s{2,}/g, " "));
-      entry.bodyX = line.x;
-      lastWasBody = true;
-      continue;
-    }
-    // A header line starts a new entry after a body, at a second date, or once the entry is complete.
-    // A line that only gives the place belongs to the entry above while it has none.
-    const placeOnly = !date && line.cells.length === 1 && LOCATION_RE.test(clean(text)) && !entry.location && entry.body.length === 0;
-    const target: RawEntry = !placeOnly && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry)) ? start() : entry;
-    addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
-    // Measured after a leading bullet glyph: the lines under "• Google" align with "Google".
-    target.headX ??= BULLET_RE.test(line.text) ? line.x + 1.2 * line.size : line.x;
-    lastWasBody = false;
-  }
-  return entries.filter((e) => e.heads.length > 0 || e.date);
-}
-
-const entryComplete = (e: RawEntry) => e.heads.length >= 3 || (e.date !== undefined && e.heads.length >= 2);
-
-
-/** Joins a wrapped line to the text before it, undoing a hyphenation break ("Me-" + "teor"). */
-function joinWrapped(before: string, after: string): string {
-  return /\p{L}-$/u.test(before) && /^\p{Ll}/u.test(after) ? before.slice(0, -1) + after : `${before} ${after}`;
-}
-
-function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
-  for (const cell of line.cells) {
-    let text = cell.text;
-    const cellDate = date && text.includes(date.text) ? date : findDateRange(text);
-    if (cellDate && !entry.date) {
-      entry.date = cellDate;
-      text = text.replace(cellDate.text, " ");
-    } else if (cellDate && entry.date && cellDate.text === entry.date.text) {
-      text = text.replace(cellDate.text, " ");
-    }
-    text = clean(text.replace(/\(\s*\)/g, ""));
-    if (!text) continue;
-    if (URL_ONLY_RE.test(text) && !/\s/.test(text) && /\.[a-z]{2,}/i.test(text) && /\//.test(text) ) {
-      entry.url ??= text;
-      continue;
-    }
-    // "Title - Organisation", "Title at Organisation", "Title | Organisation"
-    let parts = text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
-    // "Organisation, Title": split at the comma when exactly one side reads as a job title.
-    if (parts.length === 1 && /,\s/.test(text)) {
-      const at = text.indexOf(", ");
-      const [x, y] = [clean(text.slice(0, at)), clean(text.slice(at + 2))];
-      if (x && y && TITLE_WORDS.test(x) !== TITLE_WORDS.test(y)) parts = [x, y];
-    }
-    for (const part of parts) {
-      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
-        entry.location = part;
-        continue;
-      }
-      if (/^[\d\s/.,()-]+$/.test(part)) continue;
-      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
-    }
-  }
-}
-
-const dateFields = (d: DateRange | undefined) =>
-  d
-    ? {
-        startDate: d.start.iso,
-        startDateText: d.start.text,
-        endDate: d.end?.iso,
-        endDateText: d.current ? d.text.slice(d.text.search(/[^\s\-–—~至]*$/u)).trim() || "Present" : d.end?.text,
-      }
-    : {};
-
-function titleScore(text: string) {
-  return (TITLE_WORDS.test(text) ? 2 : 0) - (ORG_WORDS.test(text) ? 1 : 0) - (INSTITUTION_RE.test(text) ? 1 : 0);
-}
-function orgScore(text: string) {
-  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (/[A-Z]{2,}|\.(com|io|de|org)\b/.test(text) ? 0.5 : 0);
-}
-
-function toWork(entry: RawEntry): CvWork {
-  const [a, b] = entry.heads;
-  let position: string | undefined;
-  let name: string | undefined;
-  if (a && b) {
-    const straight = titleScore(a.text) + orgScore(b.text);
-    const swapped = titleScore(b.text) + orgScore(a.text);
-    // On a tie, the side with job-title words is the title; with none, organisations usually come first.
-    const aIsTitle = straight !== swapped ? straight > swapped : TITLE_WORDS.test(a.text) && !TITLE_WORDS.test(b.text);
-    [position, name] = aIsTitle ? [a.text, b.text] : [b.text, a.text];
-  } else if (a) {
-    if (titleScore(a.text) >= orgScore(a.text)) position = a.text;
-    else name = a.text;
-  }
-  const extra = entry.heads.slice(2).map((h) => h.text);
-  return {
-    name,
-    position,
-    location: entry.location,
-    url: entry.url,
-    summary: extra.length ? extra.join(" ") : undefined,
-    highlights: entry.body.length ? entry.body : undefined,
-    ...dateFields(entry.date),
-  };
-}
-
-function toEducation(entry: RawEntry): CvEducation {
-  const heads = entry.heads.map((h) => h.text);
-  let institution = heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
-  institution ??= heads.find((h) => INSTITUTION_RE.test(h));
-  let degree = heads.find((h) => h !== institution && DEGREE_RE.test(h));
-  degree ??= heads.find((h) => h !== institution);
-  if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
-  let areaFromInstitution: string | undefined;
-  if (institution?.includes(", ")) {
-    // "Princeton University, Computer Science"
-    const [inst, ...rest] = institution.split(", ");
-    if (INSTITUTION_RE.test(inst!) && !INSTITUTION_RE.test(rest.join(", "))) {
-      institution = inst;
-      areaFromInstitution = rest.join(", ");
-    }
-  }
-  let score: string | undefined;
-  // "…, expected May 2016", "(prévu en 2016)", "预计 2016 年 3 月毕业": a graduation date, not part of the degree.
-  degree = degree?.replace(/\s*[,，(]\s*(?:expected|anticipated|prévu|prevista|voraussichtlich|预计).*$/iu, "").trim() || degree;
-  if (degree) {
-    const gpa = degree.match(/[;,]?\s*(?:GPA|CGPA|Grade|Note|Moyenne|Nota)\s*[:：]?\s*(.+)$/i);
-    if (gpa) {
-      score = gpa[1]!.trim();
-      degree = clean(degree.slice(0, gpa.index));
-    }
-  }
-  const area = degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
-  const rest = heads.filter((h) => h !== institution && h !== degree);
-  return {
-    institution,
-    studyType: degree,
-    area: (area && area !== degree ? area : undefined) ?? areaFromInstitution,
-    score,
-    location: entry.location,
-    url: entry.url,
-    courses: undefined,
-    ...dateFields(entry.date),
-    ...(rest.length || entry.body.length ? { summary: undefined } : {}),
-  } as CvEducation;
-}
-
-// ---------- lists: skills, languages, interests ----------
-
-function splitList(text: string): string[] {
-  return text
-    .split(/\s*(?:[,;•·|、，；]|\s{2,}|\s[-=>]+\s|\s<\s)\s*/)
-    .map((s) => clean(s.replace(/\.$/, "")))
-    .filter((s) => s.length > 0 && s.length <= 60 && !LEVEL_RE.test(s));
-}
-
-function parseSkills(lines: Line[]): CvSkill[] {
-  const skills: CvSkill[] = [];
-  let pending: CvSkill | null = null;
-  lines.forEach((line, i) => {
-    const text = stripBullet(line.text);
-    if (!text) return;
-    const cells = line.cells.map((c) => stripBullet(c.text)).filter(Boolean);
-    // "Label: a, b, c" or "Label  a, b, c"
-    const labelMatch = text.match(/^([^:：]{2,40})[:：]\s*(.+)$/);
-    if (labelMatch) {
-      pending = { name: clean(labelMatch[1]!), keywords: splitList(labelMatch[2]!) };
-      skills.push(pending);
-      return;
-    }
-    const levelOnly = cells.every((c) => LEVEL_RE.test(c));
-    if (levelOnly) {
-      if (pending && !pending.keywords?.length) pending.level = cells.join(" ");
-      return;
-    }
-    const hasList = /[,;•·|]/.test(text);
-    const next = lines[i + 1];
-    const nextIsList = next && (/[,;•·|]/.test(next.text) || next.cells.every((c) => LEVEL_RE.test(c.text)));
-    if (!hasList && cells.length === 1 && nextIsList && wordCount(text) <= 4 && !(pending && !pending.keywords?.length)) {
-      pending = { name: clean(text), keywords: [] };
-      skills.push(pending);
-      return;
-    }
-    const items = cells.flatMap(splitList);
-    if (pending && pending.keywords && (pending.keywords.length === 0 || (line.gapAbove < 0.6 && hasList))) {
-      // The line above broke inside a keyword ("User" / "Research, …"): join them back.
-      const above = lines[i - 1]?.text.trim() ?? "";
-      if (pending.keywords.length > 0 && !/[,;•·|、，；]$/.test(above) && items.length > 0) {
-        pending.keywords[pending.keywords.length - 1] += ` ${items.shift()}`;
-      }
-      pending.keywords.push(...items);
-      return;
-    }
-    pending = null;
-    for (const item of items) skills.push({ name: item });
-  });
-  return skills.filter((s) => s.name && (s.keywords?.length || !/[:：]$/.test(s.name))).map((s) => (s.keywords?.length ? s : { name: s.name, level: s.level }));
-}
-
-function parseLanguages(lines: Line[]) {
-  return lines
-    .flatMap((l) => l.cells.flatMap((c) => splitList(stripBullet(c.text))))
-    .map((item) => {
-      const m = item.match(/^([\p{L} ]+?)\s*(?:[(:–-]\s*([^)]+)\)?)?$/u);
-      return m ? { language: m[1]!.trim(), fluency: m[2]?.trim() } : { language: item };
-    })
-    .filter((l) => l.language.length > 1 && !LEVEL_RE.test(l.language));
-}
-
-/** Skills written as labelled lines anywhere ("Techs: Meteor, Javascript, …"), with their wrapped continuations. */
-function labelledSkills(lines: Line[]): CvSkill[] {
-  const found: CvSkill[] = [];
-  lines.forEach((line, i) => {
-    const first = line.cells[0]!;
-    const inCell = first.text.match(/^([^:：]{2,30})[:：]\s*(.+)$/);
-    const label = inCell ? inCell[1]! : first.text.replace(/[:：]\s*$/, "");
-    const values = inCell ? [inCell[2]!, ...line.cells.slice(1).map((c) => c.text)] : line.cells.slice(1).map((c) => c.text);
-    if (!SKILL_LABEL_RE.test(label.trim()) || values.length === 0) return;
-    const keywords = values.flatMap(splitList);
-    const valueX = inCell ? first.x : line.cells[1]!.x;
-    for (const next of lines.slice(i + 1, i + 4)) {
-      const aligned = Math.abs(next.x - valueX) < 3 || (inCell && next.x > first.x + 10 && next.x < first.x + 80);
-      if (next.column !== line.column || next.cells.length !== 1 || !aligned || next.y - line.y > line.size * 4 || /[:：]/.test(next.text)) break;
-      keywords.push(...splitList(next.text));
-    }
-    found.push({ name: clean(label), keywords });
-  });
-  return found;
-}
-
-// ---------- the whole CV ----------
+/** A page number, or a number alone on its line (a page number or a chart's tick). */
+const PAGE_NUMBER_RE = /^(?:(?:page|seite|página|pagina)\s*\d+|(?:page|seite|página|pagina)?\s*\d+\s*(?:\/|of|von|de|sur|sobre|di)\s*\d+|\d{1,3})$/i;
 
 /** Page numbers, and lines repeated at the same height on several pages (running headers and footers). */
 function dropRunningLines(lines: Line[]): Line[] {
@@ -488,8 +167,19 @@ function dropRunningLines(lines: Line[]): Line[] {
 }
 
 export function parseResume(pages: PageText[]): CvContent {
-  const lines = dropRunningLines(readingOrder(pages));
-  const bodySize = bodySizeOf(lines);
+  const ordered = readingOrder(pages);
+  // Two-digit years ("Sep 98") fall in the century of the CV's own four-digit years when they all share one.
+  const years = ordered.flatMap((l) => [...l.text.matchAll(/(?<!\d)(19[5-9]\d|20\d\d)(?!\d)/g)].map((m) => Number(m[1])));
+  const centuries = new Set(years.map((y) => Math.floor(y / 100)));
+  return withTwoDigitYearPivot(years.length >= 3 && centuries.size === 1 ? [...centuries][0] : undefined, () => parseLines(ordered));
+}
+
+function parseLines(ordered: Line[]): CvContent {
+  const kept = joinHyphenatedHeadings(dropRunningLines(ordered));
+  const bodySize = bodySizeOf(kept);
+  // Text set too small to read (a keyword block in 4 pt for robots) is nobody's skills: it is left out of
+  // every field, and so listed with the unplaced lines for the person to see.
+  const lines = kept.filter((l) => l.size >= Math.max(4.5, bodySize * 0.5));
   const blocks = splitSections(lines, bodySize);
   const linesOf = (key: SectionKey | "header") => blocks.filter((b) => b.key === key).flatMap((b) => b.lines);
   const header = linesOf("header");
@@ -500,10 +190,26 @@ export function parseResume(pages: PageText[]): CvContent {
   const name = nameLine ? titleCaseIfShouting(clean(nameLine.text)) : undefined;
   const headline = findHeadline(lines, nameLine, bodySize);
   const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
-  const email = findEmail(contactText) ?? findEmail(allText);
-  const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(allText));
+  // Then the whole text, running headers and footers included: some CVs print their contact details only there.
+  // An address wrapped at the column's edge ("RICHARD.HENDRIKS@PIEDPIP" / "ER.COM") is joined back.
+  const everyLine = ordered
+    .map((l) => l.text)
+    .join("\n")
+    .replace(/([\w.+-]+@[\w.-]+)\n(?=[\w.-]*\.[a-z]{2,}\b)/gi, "$1");
+  const email = findEmail(contactText.replace(/([\w.+-]+@[\w-]+)\n(?=[\w.-]*\.[a-z]{2,}\b)/gi, "$1")) ?? findEmail(everyLine);
+  const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(everyLine));
   // The personal site is in the header or the contact section; profiles may be anywhere.
   const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
+  for (const p of labelledProfiles([...header, ...linesOf("contact")])) {
+    if (!links.profiles.some((q) => q.network === p.network)) links.profiles.push({ network: p.network, username: p.username });
+  }
+  // Handles beside icons: one profile per printed handle (two icons may share one), unless a link gave it.
+  const known = links.profiles.map((q) => `${q.username ?? ""} ${q.url ?? ""}`.toLowerCase());
+  for (const handle of bareHandles([...header, ...linesOf("contact")])) {
+    const bare = handle.replace(/^@/, "").toLowerCase();
+    if (!known.some((k) => k.includes(bare))) links.profiles.push({ username: handle });
+  }
+
   const location = findLocation([...header, ...linesOf("contact")], new Set([name ?? "", headline ?? ""]));
 
   const summary = linesOf("summary")
@@ -518,20 +224,30 @@ export function parseResume(pages: PageText[]): CvContent {
   const education = segmentEntries(linesOf("education"))
     .map(toEducation)
     .filter((e) => e.institution || e.studyType);
-  const projects = segmentEntries(linesOf("projects"))
-    .filter((e) => e.heads.length > 0)
-    .map((e) => ({
-      name: e.heads[0]!.text,
-      description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined,
-      url: e.url,
-      ...dateFields(e.date),
-    }));
+  const projects = segmentEntries(linesOf("projects"), { keepBodyOnly: true }).flatMap((e) =>
+    e.heads.length > 0
+      ? [
+          {
+            name: e.heads[0]!.text,
+            description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined,
+            url: e.url,
+            ...dateFields(e.date),
+          },
+        ]
+      : // A list of one-line projects ("• Toolkit: what it does"): each item is one, named before its colon or dash.
+        e.body.map((item) => {
+          const m = item.match(/^(.{2,60}?)\s*(?::|\s[–—-])\s+(.+)$/);
+          return m && wordCount(m[1]!) <= 8 ? { name: m[1]!, description: m[2] } : { name: item.slice(0, 300) };
+        }),
+  );
   const volunteer = segmentEntries(linesOf("volunteer"))
     .map(toWork)
     .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
   const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
-  const skills = [...parseSkills(linesOf("skills")), ...labelledSkills(outsideEntries)];
-  const languages = parseLanguages(linesOf("languages"));
+  const { rest: skillLines, languageLines } = languageRows(linesOf("skills"));
+  const skills = [...parseSkills(skillLines), ...labelledSkills(outsideEntries)];
+  const languages = parseLanguages([...linesOf("languages"), ...languageLines]);
+  for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
   const certificates = linesOf("certificates")
     .map((l) => {
       const date = findDateRange(l.text);
@@ -548,8 +264,9 @@ export function parseResume(pages: PageText[]): CvContent {
   const interests = linesOf("interests")
     .flatMap((l) => splitList(stripBullet(l.text)))
     .map((n) => ({ name: n }));
+  const publications = parsePublications(linesOf("publications"));
 
-  return {
+  const content: CvContent = {
     basics: {
       name,
       label: headline,
@@ -569,5 +286,9 @@ export function parseResume(pages: PageText[]): CvContent {
     languages,
     interests,
     projects,
+    ...(publications.length ? { publications } : {}),
   };
+  const headings = new Set(blocks.flatMap((b) => b.heading ?? []));
+  const unplaced = unplacedLines(ordered, content, headings);
+  return unplaced.length ? { ...content, unplaced } : content;
 }

@@ -1,0 +1,466 @@
+/**
+ * Entries of work, education, projects and volunteering: segmenting a section into entries by its repeated
+ * layout, then reading each entry's header (title, organisation, dates, place).
+ */
+import type { CvEducation, CvWork } from "../../../shared/cv";
+import { type DateRange, findDateRange } from "./dates";
+import type { Line } from "./layout";
+import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
+
+export interface Head {
+  text: string;
+  bold: boolean;
+  order: number;
+}
+
+export type EntryField = "title" | "org" | "degree" | "area" | "dates" | "description" | "location";
+
+export interface RawEntry {
+  heads: Head[];
+  /** Values given under a label ("Employer  Bogus Company"), which need no guessing. */
+  fields?: Partial<Record<EntryField, string>>;
+  date?: DateRange;
+  location?: string;
+  url?: string;
+  body: string[];
+  bodyX?: number;
+  /** Left edge of the entry's first header line: lines indented past it are description. */
+  headX?: number;
+}
+
+export const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
+
+/** A date or a place set apart on the right of a line: the mark of an entry's header. */
+export const hasSideCell = (line: Line) => {
+  if (line.cells.length < 2) return false;
+  const last = clean(line.cells[line.cells.length - 1]!.text);
+  return findDateRange(last) !== null || LOCATION_RE.test(last);
+};
+
+/**
+ * A highlight bullet. A short bulleted line that keeps a separate date or place cell on its right is an
+ * entry header instead ("• Google      Mountain View, CA").
+ */
+export const isBullet = (line: Line, entry: RawEntry | null) => {
+  if (!BULLET_RE.test(line.text) || /^\s*[-–—]\s*\d/.test(line.text)) return false;
+  // Right under a header still waiting for its date, a bullet is the first highlight, its date beside it.
+  if (entry && entry.heads.length > 0 && entry.body.length === 0 && !entry.date) return true;
+  const sideCell = hasSideCell(line) && !BULLET_RE.test(line.cells[line.cells.length - 1]!.text);
+  const mainWords = wordCount(line.cells.slice(0, -1).map((c) => stripBullet(c.text)).join(" "));
+  return !sideCell || mainWords > 8;
+};
+
+/** Right-hand cells of a body line that hold the entry's date (or a duration): taken out of the text. */
+export function takeSideDate(entry: RawEntry, line: Line): Line {
+  if (line.cells.length < 2) return line;
+  const keep = line.cells.filter((cell, i) => {
+    if (i === 0) return true;
+    const t = clean(cell.text);
+    if (DURATION_RE.test(t)) return false;
+    const date = findDateRange(t);
+    if (date && date.text.length >= t.length - 2) {
+      entry.date ??= date;
+      return false;
+    }
+    return true;
+  });
+  return keep.length === line.cells.length ? line : { ...line, cells: keep, text: keep.map((c) => c.text).join("  ") };
+}
+
+export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean } = {}): RawEntry[] {
+  const entries: RawEntry[] = [];
+  let cur: RawEntry | null = null;
+  let lastWasBody = false;
+  let startStyle: { size: number; bold: boolean } | undefined;
+  /** The last header line read, for wrapped header lines. */
+  let lastLine: Line | undefined;
+  const start = () => {
+    cur = { heads: [], body: [] };
+    entries.push(cur);
+    return cur;
+  };
+  // Two levels of bullets ("• Title, Company (dates)" over "- what I did"): the level that opens the
+  // section marks the entries' header lines.
+  const glyphOf = (l: Line) => l.text.match(BULLET_RE)?.[0].trim();
+  const glyphs = new Set(lines.map(glyphOf).filter(Boolean));
+  const firstGlyph = lines.length ? glyphOf(lines[0]!) : undefined;
+  const headerGlyph = glyphs.size >= 2 && firstGlyph ? firstGlyph : undefined;
+  // Label/value layouts: at least two different labels in the section.
+  const labelled = new Set(lines.map((l) => fieldOf(l)?.field).filter(Boolean)).size >= 2;
+  let previous: Line | undefined;
+  for (const line of lines) {
+    const text = line.text.trim();
+    if (!text) continue;
+    const before = previous;
+    previous = line;
+    const entry: RawEntry = cur ?? start();
+    const field = labelled ? fieldOf(line) : null;
+    if (field) {
+      const fields = (entry.fields ??= {});
+      const target = field.field !== "description" && (fields[field.field] !== undefined || (field.field !== "dates" && entry.body.length > 0 && entry.heads.length > 0)) ? start() : entry;
+      const f = (target.fields ??= {});
+      let value = field.value;
+      const date = findDateRange(value);
+      if (date && (field.field === "dates" || field.field === "title" || field.field === "degree")) {
+        target.date ??= date;
+        value = clean(value.replace(date.text, " "));
+      }
+      if (field.field === "description") {
+        target.body.push(value.replace(/\s{2,}/g, " "));
+        target.bodyX = field.x;
+        lastWasBody = true;
+        continue;
+      }
+      // "Massachusetts Institute of Technology - Cambridge, Massachusetts": the place after a dash is the location.
+      const place = field.field === "org" ? value.match(/^(.+?)\s+[-–—|]\s+(.+)$/) : null;
+      if (place && (LOCATION_RE.test(place[2]!) || looksLikePlace(place[2]!)) && !orgCue(place[2]!)) {
+        value = place[1]!;
+        target.location ??= place[2];
+      }
+      if (field.field === "location") target.location = value;
+      else if (field.field !== "dates") {
+        f[field.field] = value;
+        target.heads.push({ text: value, bold: line.bold, order: target.heads.length });
+      } else f.dates = value;
+      target.headX ??= line.x;
+      lastWasBody = false;
+      continue;
+    }
+    if (headerGlyph && glyphOf(line) === headerGlyph) {
+      const target = entry.heads.length > 0 || entry.body.length > 0 || entry.date ? start() : entry;
+      const stripped = { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) };
+      if (stripped.cells.length === 0) continue;
+      addHeaderLine(target, { ...stripped, text: stripped.cells.map((c) => c.text).join("  ") }, findDateRange(text));
+      target.headX ??= line.x + 1.2 * line.size;
+      lastWasBody = false;
+      continue;
+    }
+    if (isBullet(line, cur)) {
+      const body = takeSideDate(entry, line);
+      entry.body.push(stripBullet(body.text).replace(/\s{2,}/g, " "));
+      // Where the text starts, after the glyph: wrapped lines align there.
+      entry.bodyX = line.cells.length > 1 && /^[•◦▪●○■·*–-]$/.test(line.cells[0]!.text) ? line.cells[1]!.x : line.x + 0.8 * line.size;
+      lastWasBody = true;
+      continue;
+    }
+    const date = findDateRange(text);
+    const continuation =
+      lastWasBody &&
+      !line.bold &&
+      entry.body.length > 0 &&
+      (!date || date.text.length < text.length / 2) &&
+      !hasSideCell(line) &&
+      (/^[a-z(]/.test(text) || (entry.bodyX !== undefined && line.x >= entry.bodyX - 3 && line.x <= entry.bodyX + 2 * line.size && line.gapAbove < 0.9));
+    if (continuation) {
+      entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, takeSideDate(entry, line).text.replace(/\s{2,}/g, " "));
+      continue;
+    }
+    const indented = entry.headX !== undefined && line.x > entry.headX + 0.8 * line.size && !line.bold && (!date || date.text.length < text.length / 2);
+    if (indented) {
+      if (lastWasBody && entry.bodyX !== undefined && Math.abs(line.x - entry.bodyX) < 3 && line.gapAbove < 0.6) {
+        entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, text.replace(/\s{2,}/g, " "));
+      } else {
+        entry.body.push(text.replace(/\s{2,}/g, " "));
+        entry.bodyX = line.x;
+      }
+      lastWasBody = true;
+      continue;
+    }
+    // A postal address under an entry's header is where it was, not another entry.
+    if (!date && entry.heads.length > 0 && ADDRESS_RE.test(text) && /\d/.test(text) && wordCount(text) <= 10) {
+      entry.location ??= clean(text.replace(/\s{2,}/g, " "));
+      lastLine = line;
+      continue;
+    }
+    // A header line wrapped onto the next ("Technische Fachschule für Elektronik" / "und Informatik"): a short
+    // lower-case start right under a header line, set the same way, continues it.
+    const lastHead = entry.heads[entry.heads.length - 1];
+    if (!lastWasBody && lastHead && entry.body.length === 0 && !date && line.cells.length === 1 && /^\p{Ll}/u.test(text) && wordCount(text) <= 6 && line.gapAbove < 0.6 && lastLine && before === lastLine && clean(lastLine.text).endsWith(lastHead.text) && Math.abs(lastLine.x - line.x) < 3 && lastLine.cells.length === 1 && lastLine.page === line.page && lastLine.column === line.column && line.y > lastLine.y && line.y - lastLine.y < 2 * line.size && Math.abs(lastLine.size - line.size) < 0.3 && lastLine.bold === line.bold) {
+      lastHead.text = joinWrapped(lastHead.text, clean(text));
+      lastLine = line;
+      continue;
+    }
+    const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
+    const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7));
+    if (!date && (prose || /[:：]$/.test(text))) {
+      entry.body.push(text.replace(/\s{2,}/g, " "));
+      entry.bodyX = line.x;
+      lastWasBody = true;
+      continue;
+    }
+    // A header line starts a new entry after a body, at a second date, or once the entry is complete.
+    // A line that only gives the place belongs to the entry above while it has none.
+    const placeOnly = !date && line.cells.length === 1 && LOCATION_RE.test(clean(text)) && !entry.location && entry.body.length === 0;
+    // The entry's date on a line of its own, perhaps beside a place ("Remote   2023 Mar. – 2024 Jul."), completes it.
+    const rest = date ? clean(text.replace(date.text, " ").replace(/\s{2,}/g, " ")) : "";
+    const dateOfEntry = date !== null && !entry.date && entry.heads.length > 0 && entry.body.length === 0 && (!rest || looksLikePlace(rest) || LOCATION_RE.test(rest));
+    const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry));
+    // Entries repeat one layout: a line set lighter or smaller than the section's first entry line, with no
+    // date, cannot start an entry; once the entry is complete it is description (an address, a note).
+    if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle)) {
+      entry.body.push(text.replace(/\s{2,}/g, " "));
+      entry.bodyX ??= line.x;
+      lastWasBody = true;
+      continue;
+    }
+    const target: RawEntry = wantsNew ? start() : entry;
+    addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
+    startStyle ??= { size: line.cells[0]!.size, bold: line.cells[0]!.bold || line.bold };
+    // Measured after a leading bullet glyph (the lines under "• Google" align with "Google"), and after a
+    // date set in a left column (the lines under "2019 – 2022  Analyst" align with "Analyst").
+    const firstText = line.cells.find((c) => !date || clean(c.text.replace(date.text, " ")) !== "");
+    let x = firstText && firstText !== line.cells[0] ? firstText.x : line.x;
+    // "[ 10/2024 – Atual ] Assistant" in one cell: the text after a leading date starts about where its
+    // characters put it.
+    const lead = line.cells[0]!;
+    const at = date ? lead.text.indexOf(date.text) : -1;
+    if (firstText === lead && date && at >= 0 && at <= 2) {
+      const after = lead.text.slice(at + date.text.length).search(/[\p{L}\d]/u);
+      if (after >= 0) x = lead.x + ((at + date.text.length + after) / lead.text.length) * (lead.x2 - lead.x);
+    }
+    target.headX ??= BULLET_RE.test(line.text) || MARK_RE.test(line.text) ? x + 1.2 * line.size : x;
+    lastWasBody = false;
+    lastLine = line;
+  }
+  return entries.filter((e) => e.heads.length > 0 || e.date || (options.keepBodyOnly && e.body.length > 0));
+}
+
+/** Labels of label/value entry layouts (Europass, tables), in the languages the parser reads. */
+export const FIELD_LABELS: [EntryField, string[]][] = [
+  ["title", ["position", "job title", "title", "role", "position held", "occupation or position held", "poste", "fonction", "intitulé du poste", "cargo", "puesto", "função", "posição", "ruolo", "posizione", "lavoro o posizione ricoperti", "stelle", "funktion", "rolle", "tätigkeit"]],
+  ["org", ["employer", "company", "organisation", "organization", "employer's name", "name of employer", "name and address of employer", "employeur", "entreprise", "société", "empresa", "empleador", "entidad", "arbeitgeber", "unternehmen", "firma", "datore di lavoro", "nome e indirizzo del datore di lavoro", "azienda", "institution", "university", "school", "name and type of organisation", "établissement", "école", "université", "institución", "universidad", "instituição", "universidade", "escola", "istituto", "università", "hochschule", "universität", "schule"]],
+  ["degree", ["degree", "degree title", "qualification", "title of qualification awarded", "diploma", "diplôme", "titre", "título", "titulación", "grau", "titolo", "titolo di studio", "qualifica conseguita", "abschluss"]],
+  ["area", ["study field", "field of study", "field", "major", "domaine", "spécialité", "especialidad", "área", "campo", "fachrichtung", "studiengang"]],
+  ["dates", ["dates", "date", "period", "période", "periodo", "período", "zeitraum", "duration", "durée"]],
+  ["description", ["description", "descriptif", "descripción", "descrição", "descrizione", "beschreibung", "tasks", "responsibilities", "main activities and responsibilities", "missions", "tâches", "aufgaben", "tareas", "attività"]],
+  ["location", ["location", "place", "city", "lieu", "ville", "ubicación", "lugar", "localização", "cidade", "luogo", "città", "ort", "standort"]],
+];
+
+export const FIELD_LABEL_NAMES = FIELD_LABELS.flatMap(([, names]) => names)
+  .sort((a, b) => b.length - a.length)
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+
+export const FIELD_LABEL_RE = new RegExp(String.raw`^(${FIELD_LABEL_NAMES.join("|")})\s*(?:[:：]\s*|\s)(.+)$`, "iu");
+
+export const FIELD_OF = new Map(FIELD_LABELS.flatMap(([field, names]) => names.map((n) => [n, field] as const)));
+
+/** A line "Label  value" of a label/value layout (glyph cells before the label ignored). */
+export function fieldOf(line: Line): { field: EntryField; value: string; x: number } | null {
+  const cells = line.cells.filter((c, i) => !(i === 0 && c.text.trim().length <= 1 && line.cells.length > 1));
+  const text = cells.map((c) => c.text).join("  ");
+  const m = text.match(FIELD_LABEL_RE);
+  if (!m) return null;
+  const field = FIELD_OF.get(m[1]!.toLowerCase());
+  return field ? { field, value: m[2]!.trim(), x: cells.length > 1 ? cells[1]!.x : cells[0]!.x } : null;
+}
+
+/** Street words of postal addresses in the languages the parser reads. */
+const ADDRESS_RE =
+  /^(?:\d+[a-z]?,?\s+)?(?:via|viale|piazza|corso|rue|avenue|av\.|boulevard|bd|chemin|allée|calle|avenida|plaza|paseo|rua|travessa|largo|praça|straße|strasse|str\.|weg|platz|allee|gasse|street|st\.|road|rd\.|lane|drive|way)\b/i;
+
+/** Whether a line is set at least as large and as heavy as the line that started the section's first entry. */
+export const canStartEntry = (line: Line, style: { size: number; bold: boolean }) =>
+  line.cells[0]!.size >= style.size - 0.3 && (line.bold || line.cells[0]!.bold || !style.bold);
+
+export const entryComplete = (e: RawEntry) => e.heads.length >= 3 || (e.date !== undefined && e.heads.length >= 2);
+
+export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | null) {
+  // Cells that hold neither the date nor a place: with two of them ("Staff Engineer, Messaging Team ‖ Drift"),
+  // the cell boundary separates title and organisation, and a comma inside a cell does not.
+  const named = line.cells.filter((c) => {
+    const t = clean(date ? c.text.replace(date.text, " ") : c.text);
+    return t !== "" && !findDateRange(t) && !LOCATION_RE.test(t) && !/\([\p{Lu}][\p{L} ]+\)$/u.test(t);
+  });
+  for (const cell of line.cells) {
+    let text = cell.text;
+    const cellDate = date && text.includes(date.text) ? date : findDateRange(text);
+    if (cellDate && !entry.date) {
+      entry.date = cellDate;
+      text = text.replace(cellDate.text, " ");
+    } else if (cellDate && entry.date && cellDate.text === entry.date.text) {
+      text = text.replace(cellDate.text, " ");
+    }
+    text = clean(text.replace(/[([]\s*[-–—]?\s*[)\]]/g, ""));
+    if (!text) continue;
+    if (URL_ONLY_RE.test(text) && !/\s/.test(text) && /\.[a-z]{2,}/i.test(text) && /\//.test(text) ) {
+      entry.url ??= text;
+      continue;
+    }
+    // "Title - Organisation", "Title at Organisation", "Organisation | Title": which side is which is decided
+    // later, by which one reads as an organisation.
+    // A semicolon is the strongest separator ("Backend developer at Acme; Zenika Lyon (FR)"): the parts
+    // stay whole, and a trailing "Town (CC)" is the place.
+    const semi = /;\s/.test(text)
+      ? text
+          .split(/\s*;\s+/)
+          .map((p) => {
+            const place = p.match(/^(.+?)\s+(?:[-–—]\s+)?([\p{Lu}][\p{L}'’-]+\s*\([\p{Lu}][\p{L} ]{1,20}\))$/u);
+            if (place && !entry.location) {
+              entry.location = place[2];
+              return clean(place[1]!);
+            }
+            return clean(p);
+          })
+          .filter(Boolean)
+      : null;
+    let parts = semi ?? text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
+    // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
+    // two sides read differently (one as a job title or an organisation, the other not).
+    if (!semi && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
+    for (const part of parts) {
+      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
+        entry.location = part;
+        continue;
+      }
+      if (/^[\d\s/.,()-]+$/.test(part)) continue;
+      // A lone glyph ("E" from an icon font) is not a name.
+      if (!/\p{L}{2}|\p{Script=Han}/u.test(part)) continue;
+      // A qualification framework level ("EQF level 4", "NQF 5") grades the entry; it names nothing.
+      if (/^(?:EQF|NQF|EQR|CEC|QEC|DQR)\b[\s\p{L}-]*\d$|^(?:level|niveau|nivel|livello|nível|stufe)\s+\d\s*(?:EQF|NQF|EQR|CEC)?$/iu.test(part)) continue;
+      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
+    }
+  }
+}
+
+/** Job-title words on one side and not the other, or organisation cues on one side and not the other. */
+export const readDifferently = (x: string, y: string) => TITLE_WORDS.test(x) !== TITLE_WORDS.test(y) || orgCue(x) !== orgCue(y);
+
+export function splitAtCommas(text: string, entry: RawEntry): string[] {
+  // "Mountain View, CA", "Seoul, S.Korea": a place as a whole, taken as the location below.
+  if (LOCATION_RE.test(text) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text)) return [clean(text)];
+  const pieces: string[] = [];
+  // A legal form after a comma ("Omnious Co., Ltd.", "Acme, Inc.") belongs to the name before it.
+  for (const piece of text.split(/,\s+/).map(clean).filter(Boolean)) {
+    if (pieces.length > 0 && LEGAL_FORM_RE.test(piece)) pieces[pieces.length - 1] += `, ${piece}`;
+    else pieces.push(piece);
+  }
+  // With two pieces, the second is a place only when it reads as one beyond doubt (one word, or "Town (Country)")
+  // after an organisation: "Coding Giants España" after a job title is the employer.
+  const last = pieces[pieces.length - 1]!;
+  const surePlace = wordCount(last) === 1 || /\([\p{Lu}][\p{L} ]+\)$/u.test(last);
+  if (pieces.length >= 2 && !entry.location && looksLikePlace(last) && (pieces.length > 2 || (surePlace && (entry.heads.length > 0 || orgCue(pieces[0]!))))) {
+    entry.location = pieces.pop();
+    // "Acme, Berlin, Germany": the town before the country too.
+    while (pieces.length >= 2 && wordCount(pieces[pieces.length - 1]!) === 1 && looksLikePlace(pieces[pieces.length - 1]!)) {
+      entry.location = `${pieces.pop()}, ${entry.location}`;
+    }
+  }
+  if (pieces.length === 1) return pieces;
+  if (pieces.length === 2 && readDifferently(pieces[0]!, pieces[1]!)) return pieces;
+  // Three or more: the first piece that reads as an organisation starts the organisation.
+  const at = pieces.findIndex((p, i) => i > 0 && orgCue(p));
+  if (at > 0 && TITLE_WORDS.test(pieces.slice(0, at).join(", "))) return [pieces.slice(0, at).join(", "), pieces.slice(at).join(", ")];
+  return [pieces.join(", ")];
+}
+
+export const dateFields = (d: DateRange | undefined) =>
+  d
+    ? {
+        startDate: d.start.iso,
+        startDateText: d.start.text,
+        endDate: d.end?.iso,
+        endDateText: d.current ? d.endText || "Present" : d.end?.text,
+      }
+    : {};
+
+export function titleScore(text: string) {
+  return (TITLE_WORDS.test(text) ? 2 : 0) - (ORG_WORDS.test(text) ? 1 : 0) - (INSTITUTION_RE.test(text) ? 1 : 0) + (endsWithTitleWord(text) ? 2 : 0);
+}
+
+export function orgScore(text: string) {
+  return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (acronymOrDomain(text) ? 0.5 : 0) - (endsWithTitleWord(text) ? 2 : 0);
+}
+
+export function toWork(entry: RawEntry): CvWork {
+  const [a, b] = entry.heads;
+  let position: string | undefined;
+  let name: string | undefined;
+  if (entry.fields?.title || entry.fields?.org) {
+    position = entry.fields.title;
+    name = entry.fields.org;
+  } else if (a && b) {
+    const straight = titleScore(a.text) + orgScore(b.text);
+    const swapped = titleScore(b.text) + orgScore(a.text);
+    // On a tie, the side with job-title words is the title; with none, organisations usually come first.
+    const aIsTitle = straight !== swapped ? straight > swapped : TITLE_WORDS.test(a.text) && !TITLE_WORDS.test(b.text);
+    [position, name] = aIsTitle ? [a.text, b.text] : [b.text, a.text];
+  } else if (a) {
+    if (titleScore(a.text) >= orgScore(a.text)) position = a.text;
+    else name = a.text;
+  }
+  const extra = entry.fields ? entry.heads.map((h) => h.text).filter((t) => t !== position && t !== name) : entry.heads.slice(2).map((h) => h.text);
+  return {
+    name,
+    position,
+    location: entry.location,
+    url: entry.url,
+    summary: extra.length ? extra.join(" ") : undefined,
+    highlights: entry.body.length ? entry.body : undefined,
+    ...dateFields(entry.date),
+  };
+}
+
+export function toEducation(entry: RawEntry): CvEducation {
+  const heads = entry.heads.map((h) => h.text).filter((h) => h !== entry.fields?.area);
+  let institution = entry.fields?.org ?? heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
+  institution ??= heads.find((h) => INSTITUTION_RE.test(h));
+  let degree = entry.fields?.degree ?? heads.find((h) => h !== institution && DEGREE_RE.test(h));
+  degree ??= heads.find((h) => h !== institution);
+  if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
+  let areaFromInstitution: string | undefined;
+  let location = entry.location;
+  if (institution?.includes(", ")) {
+    // "Colegio San José, Jerez (Spain)", "Istituto Montessori, Via Mazzini 5": a trailing place or address.
+    const pieces = institution.split(", ");
+    while (pieces.length > 1 && (/\d/.test(pieces[pieces.length - 1]!) || /\([\p{Lu}][\p{L} ]+\)$/u.test(pieces[pieces.length - 1]!))) {
+      const place = pieces.pop()!;
+      location = location ? `${place}, ${location}` : place;
+    }
+    institution = pieces.join(", ");
+  }
+  if (institution?.includes(", ")) {
+    // "Princeton University, Computer Science"
+    const [inst, ...rest] = institution.split(", ");
+    if (INSTITUTION_RE.test(inst!) && !INSTITUTION_RE.test(rest.join(", "))) {
+      institution = inst;
+      areaFromInstitution = rest.join(", ");
+    }
+  }
+  let score: string | undefined;
+  // "…, expected May 2016", "(prévu en 2016)", "预计 2016 年 3 月毕业": a graduation date, not part of the degree.
+  degree = degree?.replace(/\s*[,，(]\s*(?:expected|anticipated|prévu|prevista|voraussichtlich|预计).*$/iu, "").trim() || degree;
+  if (degree) {
+    const gpa = degree.match(/[;,]?\s*(?:GPA|CGPA|Grade|Note|Moyenne|Nota)\s*[:：]?\s*(.+)$/i);
+    if (gpa) {
+      score = gpa[1]!.trim();
+      degree = clean(degree.slice(0, gpa.index));
+    }
+  }
+  // "Mathematik, Master of Science (1,0)": the field before the degree, a grade in brackets after it.
+  let areaBefore: string | undefined;
+  if (degree) {
+    const grade = degree.match(/\s*\((\d+(?:[.,]\d+)?(?:\s*\/\s*\d+(?:[.,]\d+)?)?)\)$/);
+    if (grade) {
+      score ??= grade[1];
+      degree = degree.slice(0, grade.index).trim();
+    }
+    const at = degree.indexOf(", ");
+    if (at > 0 && DEGREE_RE.test(degree.slice(at + 2)) && !DEGREE_RE.test(degree.slice(0, at))) {
+      areaBefore = degree.slice(0, at);
+      degree = degree.slice(at + 2);
+    }
+  }
+  const area = areaBefore ?? degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
+  const rest = heads.filter((h) => h !== institution && h !== degree);
+  return {
+    institution,
+    studyType: degree,
+    area: (area && area !== degree ? area : undefined) ?? areaFromInstitution,
+    score,
+    location,
+    url: entry.url,
+    courses: undefined,
+    ...dateFields(entry.date),
+    ...(rest.length || entry.body.length ? { summary: undefined } : {}),
+  } as CvEducation;
+}

@@ -1,0 +1,340 @@
+/**
+ * The offline parser's behaviours on small inputs built here (fictional people, positioned text as pdf.js
+ * gives it): splitting "Title, Company", phones, two-digit years, footers, rating glyphs, unplaced lines.
+ */
+import { describe, expect, it } from "vitest";
+import { findPhone } from "@/server/cv/parse/contact";
+import { findDateRange, parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
+import { readingOrder } from "@/server/cv/parse/layout";
+import { parseResume } from "@/server/cv/parse/resume";
+import { sectionOf } from "@/server/cv/parse/sections";
+import { line, page, stack } from "../helpers/page-text";
+
+const H = (text: string) => ({ x: 50, text, size: 14, bold: true });
+const B = (text: string) => ({ x: 50, text, bold: true });
+const header = [line(40, { x: 50, text: "Ilse Marwick", size: 24, bold: true }), line(75, { x: 50, text: "ilse.marwick@example.net" })];
+
+describe("headings", () => {
+  it("reads headings damaged by extraction or carrying a general qualifier, in several languages", () => {
+    expect(sectionOf("Certi cations")).toBe("certificates"); // the "fi" ligature left a gap
+    expect(sectionOf("EXPERIENC E")).toBe("work"); // letter spacing broke the word
+    expect(sectionOf("Professional Appointments")).toBe("work");
+    expect(sectionOf("Expériences professionnelles")).toBe("work");
+    expect(sectionOf("Esperienze lavorative")).toBe("work");
+    expect(sectionOf("Formação académica")).toBe("education");
+    expect(sectionOf("Selected Publications")).toBe("publications");
+    expect(sectionOf("Skills/Exposure")).toBe("skills");
+    expect(sectionOf("Research and Development")).toBeNull();
+  });
+});
+
+describe("one-line entries", () => {
+  it("splits 'Title, Company, City', 'Title at Company', 'Company | Title' and 'Company — Title' by which side reads as an organisation", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [B("Senior Data Analyst, Brightwater Analytics GmbH, Leipzig"), "2019 – 2022"],
+          "• Built the weekly revenue forecast used by finance",
+          [B("Lead Designer at Kestrel Labs"), "2016 – 2019"],
+          "• Designed the booking flow of the mobile app",
+          [B("Orchard Savings Bank | Risk Analyst"), "2014 – 2016"],
+          "• Modelled credit risk for small businesses",
+          [B("Moonfield Studio — Game Developer"), "2012 – 2014"],
+          "• Shipped two puzzle games on consoles",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([
+      ["Senior Data Analyst", "Brightwater Analytics GmbH"],
+      ["Lead Designer", "Kestrel Labs"],
+      ["Risk Analyst", "Orchard Savings Bank"],
+      ["Game Developer", "Moonfield Studio"],
+    ]);
+    expect(cv.work[0]).toMatchObject({ location: "Leipzig", startDate: "2019", endDate: "2022" });
+  });
+
+  it("keeps a legal form with the name it follows ('Co., Ltd.')", () => {
+    const cv = parseResume([page(...header, ...stack(120, 16, [H("Experience"), [B("Software Architect, Pinecrest Co., Ltd."), "2017 – 2018"], "• Drew the system map"]))]);
+    expect(cv.work[0]).toMatchObject({ position: "Software Architect", name: "Pinecrest Co., Ltd." });
+  });
+});
+
+describe("entry layouts", () => {
+  it("reads label/value entries (Position / Employer / Description) without guessing which side is which", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Work Experience"),
+          "Position Night Auditor - 2015/Mar to 2018/Jun",
+          "Employer Saltmarsh Hotel Group",
+          "Description Balanced the ledger of a 90-room hotel every night.",
+          "Position Receptionist - 2012/Sep to 2015/Feb",
+          "Employer Driftwood Inn",
+          "Description Welcomed guests and ran the booking system.",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Night Auditor", "Saltmarsh Hotel Group", "2015-03", "2018-06"],
+      ["Receptionist", "Driftwood Inn", "2012-09", "2015-02"],
+    ]);
+  });
+
+  it("reads a postal address under an entry's header as its place, not as another entry", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Esperienza professionale"),
+          [B("Tirocinante, Cooperativa Orsoline"), "settembre 2001 - agosto 2004"],
+          "Via dei Mulini 12 40100 Lugo",
+          "Gestione della cassa e delle ordinazioni del bar sociale, con turni serali.",
+          [B("Cassiera, Forno Gualtieri SRL"), "aprile 1997 - maggio 2000"],
+          "Via Roma 3 40100 Lugo",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.location])).toEqual([
+      ["Tirocinante", "Cooperativa Orsoline", "Via dei Mulini 12 40100 Lugo"],
+      ["Cassiera", "Forno Gualtieri SRL", "Via Roma 3 40100 Lugo"],
+    ]);
+  });
+
+  it("takes the outer bullet level for entries and the inner one for what was done in them", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Experience"),
+          "• Barista, Fernhill Coffee Ltd (Jan 2019 - Dec 2020)",
+          "- Trained six new baristas",
+          "- Ran the morning shift alone",
+          "• Shop Assistant, Larkspur Books (Jun 2016 - Dec 2018)",
+          "- Ordered stock for the children's section",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.highlights?.length])).toEqual([
+      ["Barista", "Fernhill Coffee Ltd", 2],
+      ["Shop Assistant", "Larkspur Books", 1],
+    ]);
+  });
+});
+
+describe("education entries", () => {
+  it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Education"),
+          [B("Hochschule Auental"), "10/2014 – 09/2016"],
+          "Biologie, Master of Science (1,3)",
+          [B("Colegio Santa Brígida, Vilanova (Spain)"), "2008 – 2012"],
+          "Bachillerato",
+        ]),
+      ),
+    ]);
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.area, e.score, e.location])).toEqual([
+      ["Hochschule Auental", "Master of Science", "Biologie", "1,3", undefined],
+      ["Colegio Santa Brígida", "Bachillerato", undefined, undefined, "Vilanova (Spain)"],
+    ]);
+  });
+});
+
+describe("phones", () => {
+  it("reads numbers written without separators, with or without a country code", () => {
+    expect(findPhone("Tél. 0612345678")).toBe("0612345678");
+    expect(findPhone("+33612345678")).toBe("+33612345678");
+    expect(findPhone("Mobil: +49 1736127906")).toBe("+49 1736127906");
+    expect(findPhone("0049/333 5647380")).toBe("0049/333 5647380");
+  });
+
+  it("never takes a DOI, an ISBN, an arXiv id, a date, a date range or a postcode for a phone", () => {
+    expect(findPhone("doi: 10.1109/5.771073")).toBeUndefined();
+    expect(findPhone("https://doi.org/10.1145/3357713.3384290")).toBeUndefined();
+    expect(findPhone("ISBN 978-3-16-148410-0")).toBeUndefined();
+    expect(findPhone("arXiv:2101.00001")).toBeUndefined();
+    expect(findPhone("Born 24.11.1993 in Ulm")).toBeUndefined();
+    expect(findPhone("2011 - 2013")).toBeUndefined();
+    expect(findPhone("04/09/2015 – 30/07/2016")).toBeUndefined();
+    expect(findPhone("75012 Paris")).toBeUndefined();
+  });
+
+  it("prefers the labelled number to a date printed before it", () => {
+    expect(findPhone("Geboren 24.11.1993  Telefon +49 176 1234 5678")).toBe("+49 176 1234 5678");
+  });
+});
+
+describe("two-digit years", () => {
+  it("never puts a year after next year", () => {
+    const now = new Date("2026-06-01T00:00:00Z");
+    expect(resolveTwoDigitYear(98, undefined, now)).toBe(1998);
+    expect(resolveTwoDigitYear(15, undefined, now)).toBe(2015);
+    expect(resolveTwoDigitYear(27, undefined, now)).toBe(2027);
+    expect(resolveTwoDigitYear(28, undefined, now)).toBe(1928);
+    expect(parseDate("Sep 98").iso).toBe("1998-09");
+  });
+
+  it("reads 'Sep 98 – Jun 02' in a CV of the 1990s as 1998 to 2002", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [B("Field Technician, Norrland Telecom AB"), "Sep 98 – Jun 02"],
+          "• Installed exchanges in 40 towns",
+          [B("Apprentice Electrician, Vasstrand Elektro AB"), "1995 – 1998"],
+          "• Wired houses built in 1996 and 1997",
+        ]),
+      ),
+    ]);
+    expect(cv.work[0]).toMatchObject({ startDate: "1998-09", endDate: "2002-06" });
+  });
+});
+
+describe("date formats", () => {
+  it("reads day-first dates, 'year Month', Italian and Portuguese months, and ranges that lost their dash", () => {
+    expect(findDateRange("04/09/2015 – 30/07/2016")).toMatchObject({ start: { iso: "2015-09-04" }, end: { iso: "2016-07-30" } });
+    expect(findDateRange("2023 Mar. - 2024 Jul.")).toMatchObject({ start: { iso: "2023-03" }, end: { iso: "2024-07" } });
+    expect(findDateRange("settembre 2001 - agosto 2004")).toMatchObject({ start: { iso: "2001-09" }, end: { iso: "2004-08" } });
+    expect(findDateRange("[ 10/2024 – Atual ]")).toMatchObject({ start: { iso: "2024-10" }, current: true });
+    expect(findDateRange("2021 2023")).toMatchObject({ start: { iso: "2021" }, end: { iso: "2023" } });
+    expect(findDateRange("2023 Present")).toMatchObject({ start: { iso: "2023" }, current: true });
+    expect(findDateRange("ESNE, desde 2024 (Sep 2019 - Sep 2023)")).toMatchObject({ start: { iso: "2019-09" }, end: { iso: "2023-09" } });
+    expect(findDateRange("2023 1998")?.end).toBeUndefined(); // not a range: it runs backwards
+  });
+});
+
+describe("contact details in page footers", () => {
+  it("reads the phone and e-mail printed only in a running footer", () => {
+    const footer = line(810, { x: 50, text: "Tel. 0612345678 · theo.vannier@example.fr", size: 8 });
+    const body = (title: string) => stack(120, 16, [H("Experience"), [B(title), "2019 – 2022"], "• Planned the routes of 30 drivers"]);
+    const cv = parseResume([
+      page(line(40, { x: 50, text: "Théo Vannier", size: 24, bold: true }), ...body("Logistics Planner, Garonne Transports SA"), footer),
+      page(...body("Dispatcher, Lisière Fret SARL"), footer),
+    ]);
+    expect(cv.basics).toMatchObject({ name: "Théo Vannier", phone: "0612345678", email: "theo.vannier@example.fr" });
+  });
+});
+
+describe("wrapped e-mail addresses", () => {
+  it("joins an address wrapped at a narrow sidebar's edge", () => {
+    const cv = parseResume([
+      page(
+        line(40, { x: 50, text: "Wren Castellane", size: 24, bold: true }),
+        ...stack(90, 12, ["WREN.CASTELLANE@EXAMPL", "E.NET", H("Experience"), [B("Cellar Master, Vinhos Altamar Lda"), "2015 – 2020"], "• Ran the cellar"]),
+      ),
+    ]);
+    expect(cv.basics.email).toBe("WREN.CASTELLANE@EXAMPLE.NET");
+  });
+});
+
+describe("profiles without links", () => {
+  it("keeps handles printed beside icons in the contact row, and names the network printed next to a handle", () => {
+    const cv = parseResume([
+      page(
+        line(40, { x: 50, text: "Wren Castellane", size: 24, bold: true }),
+        line(80, { x: 50, text: "wren@example.net" }, { x: 200, text: "wrencast" }, { x: 300, text: "@wren_c" }, { x: 400, text: "Lisbon" }),
+        line(95, { x: 50, text: "cellar-wren" }),
+        line(107, { x: 50, text: "GitHub", size: 8 }),
+        ...stack(140, 14, [H("Experience"), [B("Cellar Master, Vinhos Altamar Lda"), "2015 – 2020"], "• Ran the cellar"]),
+      ),
+    ]);
+    expect(cv.basics.profiles).toEqual([{ network: "GitHub", username: "cellar-wren" }, { username: "wrencast" }, { username: "@wren_c" }]);
+  });
+});
+
+describe("layout", () => {
+  it("splits skill chips set apart by a space wider than an em, and keeps ordinary word spaces", () => {
+    const chip = (str: string, x: number, w: number) => ({ str, x, y: 100, w, h: 7.6, size: 7.6, bold: false });
+    const [row] = readingOrder([
+      { width: 595, height: 842, items: [chip("Threat Detection", 400, 60.6), chip(" ", 460.6, 10), chip("Risk Management", 467, 64), chip(" ", 531, 2), chip("Audits", 533.5, 24)] },
+    ]);
+    expect(row!.cells.map((c) => c.text)).toEqual(["Threat Detection", "Risk Management Audits"]);
+  });
+});
+
+describe("rating glyphs", () => {
+  it("never makes a language or a skill of '● ● ● ○ ○' or '○ ○ ○ ●'", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Languages"),
+          ["English", "● ● ● ● ●"],
+          ["Portuguese", "● ● ● ○ ○"],
+          "○ ○ ○ ●",
+          H("Skills"),
+          ["Welding", "●●●○○"],
+          ["Forklift", "★★★☆☆"],
+        ]),
+      ),
+    ]);
+    expect(cv.languages.map((l) => l.language)).toEqual(["English", "Portuguese"]);
+    const skillNames = cv.skills.flatMap((s) => [s.name, ...(s.keywords ?? [])]);
+    expect(skillNames).toEqual(expect.arrayContaining(["Welding", "Forklift"]));
+    expect(skillNames.every((n) => /\p{L}/u.test(n))).toBe(true);
+  });
+});
+
+describe("Europass languages", () => {
+  it("reads the mother tongue and the rows of a CEFR grid wherever they are printed", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Personal skills"),
+          ["Mother tongue(s)", "Galician"],
+          "Foreign language(s)",
+          [{ x: 50, text: "Portuguese" }, { x: 200, text: "B2" }, { x: 240, text: "B2" }, { x: 280, text: "B1" }, { x: 320, text: "B1" }],
+        ]),
+      ),
+    ]);
+    expect(cv.languages).toEqual([
+      { language: "Galician", fluency: "Mother tongue(s)" },
+      { language: "Portuguese", fluency: "B2 B2 B1 B1" },
+    ]);
+  });
+});
+
+describe("nothing lost silently", () => {
+  it("never takes text too small to read for skills, and lists it as unplaced", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [H("Skills"), "Pottery, Glazing, Kiln firing", { x: 50, text: "Kubernetes, Terraform, Rust, Haskell", size: 3.7 }]),
+      ),
+    ]);
+    const skillNames = cv.skills.flatMap((s) => [s.name, ...(s.keywords ?? [])]);
+    expect(skillNames).toEqual(expect.arrayContaining(["Pottery", "Glazing", "Kiln firing"]));
+    expect(skillNames).not.toContain("Kubernetes");
+    expect(cv.unplaced).toEqual(["Kubernetes, Terraform, Rust, Haskell"]);
+  });
+
+  it("returns the lines no field took, and only those", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [B("Beekeeper, Hollowmere Apiaries Ltd"), "2018 – 2023"],
+          "• Kept 120 hives and sold the honey at markets",
+          H("Publications"),
+          "[1] I. Marwick. Winter losses of mountain colonies. Journal of Apiculture, 2021.",
+          "[2] I. Marwick. Queen rearing at altitude. Bee World, 2019.",
+          H("Miscellany"),
+          "Quixotic zebra fjord vexes nymphs",
+        ]),
+      ),
+    ]);
+    expect(cv.publications?.map((p) => p.name)).toEqual([
+      "I. Marwick. Winter losses of mountain colonies. Journal of Apiculture, 2021.",
+      "I. Marwick. Queen rearing at altitude. Bee World, 2019.",
+    ]);
+    expect(cv.unplaced).toEqual(["Quixotic zebra fjord vexes nymphs"]);
+  });
+});
