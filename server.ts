@@ -35,6 +35,10 @@ const server = createServer((req, res) => {
   for (const name of Object.keys(req.headers)) if (name.startsWith(CLIENT_IP_HEADER_PREFIX)) delete req.headers[name];
   const address = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
   if (address) req.headers[ipHeader] = address;
+  // A push stream's connection closes with its stream (evicted, refused, at its lifetime): EventSource opens a
+  // new one anyway, and a kept-alive idle socket would hold a file descriptor for keepAliveTimeout, so that a
+  // flood of streams from one account could fill the process's descriptor table even under the stream caps.
+  if (req.url?.startsWith("/api/background-tasks/events")) res.shouldKeepAlive = false;
   void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;

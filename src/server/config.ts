@@ -63,6 +63,19 @@ function openFileLimit(): number | null {
   }
 }
 
+/**
+ * The default cap on push streams: half the open-file limit as it is now (an operator may lower it on a
+ * running process with prlimit), at most 5,000, read again at most once a second.
+ */
+const streamCapFromFileLimit = (() => {
+  let cached = { at: -Infinity, cap: 0 };
+  return () => {
+    const now = Date.now();
+    if (now - cached.at >= 1000) cached = { at: now, cap: Math.max(16, Math.min(5000, Math.floor((openFileLimit() ?? 10_000) / 2))) };
+    return cached.cap;
+  };
+})();
+
 export type AppConfig = ReturnType<typeof loadConfig>;
 
 /** Reads the whole configuration from the environment; a bad value stops start-up with a readable message. */
@@ -113,7 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
        * Push streams this process keeps open, over every user (more: 503 with Retry-After). Default: half
        * the open-file limit, at most 5,000, so the streams can never starve sign-in and the API of sockets.
        */
-      maxStreams: e.PUSH_MAX_STREAMS ?? Math.max(16, Math.min(5000, Math.floor((openFileLimit() ?? 10_000) / 2))),
+      maxStreams: (e.PUSH_MAX_STREAMS ?? streamCapFromFileLimit) as number | (() => number),
       /** Per user; opening one more closes that user's oldest. */
       maxStreamsPerUser: e.PUSH_MAX_STREAMS_PER_USER,
       /** Unsent bytes a stream may hold for a slow client before it is dropped (it resumes from its cursor). */

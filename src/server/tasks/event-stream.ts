@@ -12,7 +12,8 @@ const REPLACED_RETRY_MS = 30_000;
 /** The bounds of push streams (see `push` in the configuration). */
 export interface PushStreamLimits {
   /** Streams this process keeps open over every user; more are refused (503). */
-  maxStreams: number;
+  /** A number, or a function read at each open (the default follows the process's open-file limit). */
+  maxStreams: number | (() => number);
   /** Streams per user; opening one more closes that user's oldest. */
   maxStreamsPerUser: number;
   /** Unsent bytes a stream may hold for a slow client before it is dropped. */
@@ -107,7 +108,7 @@ export class PushStreams {
     for (let mine = this.byUser.get(req.userId); mine && mine.length >= limits.maxStreamsPerUser; mine = this.byUser.get(req.userId)) {
       mine[0]!.end("replaced");
     }
-    if (this.all.size >= limits.maxStreams) {
+    if (this.all.size >= (typeof limits.maxStreams === "function" ? limits.maxStreams() : limits.maxStreams)) {
       this.refused++;
       return null;
     }
