@@ -4,6 +4,7 @@
  * Every loop is bounded.
  */
 import fs from "node:fs";
+import net from "node:net";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { ApiClient } from "../../scripts/lib/api-client";
@@ -289,6 +290,54 @@ describe("accounts", () => {
   });
 });
 
+describe("push connection flood", () => {
+  it("one session's flood of stream requests is refused at once past its share, its sockets close, and another user is served throughout", async () => {
+    const attacker = await ApiClient.signUp(url);
+    const target = new URL(url);
+    const FLOOD = 300;
+    const request = `GET /api/background-tasks/events HTTP/1.1\r\nHost: ${target.host}\r\nCookie: ${attacker.cookieHeader}\r\nAccept: text/event-stream\r\n\r\n`;
+    const sockets: net.Socket[] = [];
+    const statuses: number[] = [];
+    const closed = Promise.all(
+      Array.from({ length: FLOOD }, () => {
+        const socket = net.connect(Number(target.port), target.hostname, () => socket.write(request));
+        sockets.push(socket);
+        let head = "";
+        let answered = false;
+        return new Promise<void>((resolve) => {
+          socket.on("data", (d: Buffer) => {
+            if (answered) return;
+            head += d.toString("latin1");
+            const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+            if (status) {
+              answered = true;
+              statuses.push(Number(status));
+            }
+          });
+          socket.on("close", () => resolve());
+          socket.on("error", () => resolve());
+        });
+      }),
+    );
+    try {
+      // Every request has had its answer: a stream (200) or a refusal (429).
+      await waitForValue(() => (statuses.length === FLOOD ? true : null), 60_000);
+      const streams = statuses.filter((s) => s === 200).length;
+      // Twice the per-user cap (6) may be connected at once (room for reconnections); the rest are refused.
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(FLOOD - 12 - streams);
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+      // A refused or evicted stream's socket is closed by the server, not kept alive: at most the cap stays open.
+      await waitForValue(() => (sockets.filter((s) => !s.destroyed && !s.readableEnded).length <= 12 ? true : null), 30_000);
+      // Another user is served meanwhile.
+      const other = await ApiClient.signUp(url);
+      expect((await other.get(SYNC)).status).toBe(200);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await closed;
+    }
+  });
+});
+
 describe("fair and bounded use", () => {
   it("refuses the diagnostic noop type without ALLOW_DIAGNOSTIC_TASKS", async () => {
     const before = await taskCount(alice);
@@ -381,3 +430,14 @@ describe("fair and bounded use", () => {
     expect(cv.content.basics.name).toBe(people.ada.basics.name);
   });
 });
+
+/** Polls `check` until it answers non-null, for at most `timeoutMs` (the deadline is the behaviour asserted). */
+async function waitForValue<T>(check: () => T | null, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== null) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,7 +1,8 @@
 import { assertRoomForCvs } from "@/server/cv/repository";
 import { MAX_PDF_BYTES, validatePdfUpload } from "@/server/cv/upload";
 import { badRequest } from "@/server/errors";
-import { isSafeText, readBodyBounded, unsafeTextError } from "@/server/http/body";
+import { isSafeText, unsafeTextError } from "@/server/http/body";
+import { readMultipartBounded } from "@/server/http/multipart";
 import { deviceIdOf, json, parseWith } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
 import { createTask } from "@/server/tasks/service";
@@ -12,24 +13,18 @@ export const dynamic = "force-dynamic";
 /** Starts a PDF import: multipart `file` (and optional `id`, a client-chosen task id). 202 with the task. */
 export const POST = withUser(async ({ request, user, app }) => {
   await assertRoomForCvs(app.database.db, user.id);
-  // Read while counting: a body past the cap (declared or chunked) is refused at once, never buffered whole.
-  const body = await readBodyBounded(
-    request,
-    MAX_PDF_BYTES + 256 * 1024,
-    "The upload is larger than 10 MB. Export a lighter PDF and try again.",
-    "file_too_large",
-  );
-  let form: FormData;
-  try {
-    form = await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
-  } catch {
-    throw badRequest("Send the PDF as multipart/form-data, in a field named 'file'.", "invalid_upload");
-  }
-  const file = form.get("file");
-  if (!(file instanceof File)) throw badRequest("Attach your CV's PDF in a form field named 'file'.", "file_missing");
-  if (!isSafeText(file.name)) throw unsafeTextError("file name");
-  const rawId = form.get("id");
-  const id = rawId === null || rawId === "" ? undefined : parseWith(taskIdSchema, rawId);
+  // Parsed while it streams, and counted: a body past the cap (declared or chunked) is refused at once.
+  const form = await readMultipartBounded(request, {
+    fileField: "file",
+    maxFileBytes: MAX_PDF_BYTES,
+    tooLargeMessage: "The upload is larger than 10 MB. Export a lighter PDF and try again.",
+    tooLargeCode: "file_too_large",
+  });
+  if (!form.file) throw badRequest("Attach your CV's PDF in a form field named 'file'.", "file_missing");
+  if (!isSafeText(form.file.fileName)) throw unsafeTextError("file name");
+  const rawId = form.fields.id;
+  const id = rawId === undefined || rawId === "" ? undefined : parseWith(taskIdSchema, rawId);
+  const file = new File([form.file.data], form.file.fileName, { type: "application/pdf" });
 
   const pdf = await validatePdfUpload(file);
   const { task } = await createTask(
