@@ -157,3 +157,6 @@ export function extractRequirements(offerText: string, company?: string): Requir
 
   return { language, skills: skillList, languages, seniority: seniorityOf(offerText), keywords, employerWords: employer };
 }
+
+/** A stop word in en/fr/de/es (folded comparison). */
+export const isStopword = (word: string): boolean => STOPWORDS.has(fold(word));
