@@ -47,6 +47,15 @@ function numbersOf(text: string): Set<string> {
   return found;
 }
 
+const TITLE_WORDS = new Set(
+  (
+    "senior junior lead principal staff head chief director directeur directrice director manager managers engineer engineers " +
+    "ingenieur ingenieure ingeniero ingeniera ingenieurin developer developpeur developpeuse desarrollador desarrolladora entwickler " +
+    "architect architecte arquitecto architekt founder fondateur fondatrice fundador grunder cto ceo cfo coo vp president expert experte " +
+    "consultant consultante consultor berater intern stagiaire becario praktikant confirme experimente responsable jefe leiter leiterin"
+  ).split(" "),
+);
+
 const wordsOf = (text: string) => fold(text).match(/\p{L}[\p{L}\p{N}'’-]*/gu) ?? [];
 
 /** Capitalised words that do not open a sentence, a heading or a list item: names of people, places, firms. */
@@ -87,8 +96,11 @@ export function rejectRewrite(base: CvContent, offline: CvContent, offer: JobOff
   });
   if (newNames.length) return `it names an employer, a person or a place the CV does not (${quote([...new Set(newNames)])})`;
 
-  // The headline is a title: each of its words must come from the CV itself, not from the offer.
-  const newTitleWords = wordsOf(rewrite.label).filter((w) => w.length >= 3 && !isStopword(w) && !cvWords.has(w) && !cvStems.has(stem(w)));
+  // The headline is a title: each of its words must come from the CV itself, not from the offer; role and
+  // rank words ("Senior", "Lead", "Ingénieur") count even though the match report ignores them.
+  const newTitleWords = wordsOf(rewrite.label).filter(
+    (w) => w.length >= 3 && (TITLE_WORDS.has(w) || !isStopword(w)) && !cvWords.has(w) && !cvStems.has(stem(w)),
+  );
   if (newTitleWords.length) return `its headline uses words the CV does not (${quote(newTitleWords)}); the headline keeps the candidate's real title`;
 
   return null;
