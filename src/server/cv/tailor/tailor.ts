@@ -33,7 +33,6 @@ const SPOKEN_NAMES: Record<string, RegExp> = {
 };
 
 const workText = (w: CvWork) => [w.position, w.name, w.summary, ...(w.highlights ?? [])].filter(Boolean).join("\n");
-const lower = (s: string) => s.toLowerCase();
 
 /** Internships, apprenticeships and working-student jobs: training, not professional seniority. */
 const TRAINING = /\b(intern|internship|stagiaire|stage|praktikant(?:in)?|praktikum|werkstudent(?:in)?|working student|becari[oa]|pr[aá]cticas|trainee|apprenti(?:e|ce)?|alternant(?:e)?|alternance|auszubildende[rn]?)\b/i;
