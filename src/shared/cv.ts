@@ -147,12 +147,18 @@ export const generateCvRequestSchema = z.object({
     .max(10, { message: "send at most 10 job offers at once" }),
 });
 
+export type RequirementKind = "skill" | "language" | "keyword" | "seniority";
+
 export interface MatchReport {
   /** 0-100. */
   score: number;
-  matched: { requirement: string; kind: "skill" | "language" | "keyword" | "seniority"; evidence: string }[];
-  missing: { requirement: string; kind: "skill" | "language" | "keyword" | "seniority" }[];
+  /** `evidence`: the CV line that satisfies the requirement (shown inline); `source`: where that line sits. */
+  matched: { requirement: string; kind: RequirementKind; evidence: string; source?: string; optional?: boolean }[];
+  /** `suggestion`: what to add to the CV, if it is true, in the offer's language. */
+  missing: { requirement: string; kind: RequirementKind; optional?: boolean; suggestion?: string }[];
   seniority?: { wanted: string; yearsOfExperience: number };
+  /** Base CV entries the tailored CV leaves out (old and irrelevant); `index` is the entry's index in the base CV's section, to restore it. */
+  hidden?: { section: "work"; index: number; name?: string; position?: string; startDate?: string; endDate?: string; reason: string }[];
 }
 
 export interface CvSummary {

@@ -243,6 +243,36 @@ describe("with an OpenAI-compatible LLM", () => {
     }
   });
 
+  it("generate-cv: a rewrite that adds an employer is rejected, the offline result kept, and the reason recorded", async () => {
+    fake.reply = () =>
+      JSON.stringify({
+        label: "Senior Backend Engineer · Go, Kubernetes",
+        summary: "Senior Backend Engineer, formerly at Stripe, running Go services on Kubernetes.",
+        work: [{ index: 0, highlights: ["Designed an event-sourced shipment tracker in Go"] }],
+      });
+    const task = await generate(engine, userId, baseId);
+    const done = await untilTask(engine, userId, task.id, finished);
+    expect(done.status).toBe("completed");
+    expect(done.result).toMatchObject({ engine: "offline", fallbackReason: expect.stringMatching(/rejected.*“Stripe”/) });
+    const made = await getCv(engine.database.db, userId, (done.result as { cvId: string }).cvId);
+    expect(JSON.stringify(made.content)).not.toContain("Stripe");
+    // The offline result: the real current title, and the base CV's own highlights.
+    expect(made.content.basics.summary).toMatch(/^Senior Backend Engineer with \d+ years of experience/);
+    expect(made.content.work[0]!.highlights).toEqual(expect.arrayContaining(ada.work[0]!.highlights!));
+  });
+
+  it("generate-cv: a rewrite that claims the offer's own employer or a new number is rejected too", async () => {
+    for (const [summary, why] of [
+      ["Senior Backend Engineer who already shipped Go services for Dykstra Logistics.", /Dykstra|employer/],
+      ["Senior Backend Engineer who moved 75 services to Kubernetes.", /numbers.*“75”/],
+    ] as const) {
+      fake.reply = () => JSON.stringify({ label: "Senior Backend Engineer", summary, work: [] });
+      const task = await generate(engine, userId, baseId);
+      const done = await untilTask(engine, userId, task.id, finished);
+      expect(done.result).toMatchObject({ engine: "offline", fallbackReason: expect.stringMatching(why) });
+    }
+  });
+
   for (const job of ["import-pdf", "generate-cv"] as const) {
     it(`${job}: a cancel during the LLM call closes its socket at once, and the late answer writes nothing`, async () => {
       fake.delayMs = 1500;
@@ -268,7 +298,7 @@ describe("with an OpenAI-compatible LLM", () => {
       fake.reply = () =>
         job === "import-pdf"
           ? JSON.stringify({ basics: { name: "Adaline Verhoeven" } })
-          : JSON.stringify({ label: "Platform engineer · Go, Kubernetes", summary: "Go and Kubernetes in production.", work: [{ index: 0, highlights: ["Shipped Go services on Kubernetes", "Invented extra 1", "Invented extra 2", "Invented extra 3", "Invented extra 4"] }, { index: 7, highlights: ["Invented job"] }] });
+          : JSON.stringify({ label: "Platform engineer · Go, Kubernetes", summary: "Go and Kubernetes in production.", work: [{ index: 0, highlights: ["Shipped Go services on Kubernetes", "Extra line a", "Extra line b", "Extra line c", "Extra line d"] }, { index: 7, highlights: ["Invented job"] }] });
       const task = job === "import-pdf" ? await importPdf(engine, userId, await cvPdf(ada)) : await generate(engine, userId, baseId);
       const done = await untilTask(engine, userId, task.id, finished);
       expect(done.status).toBe("completed");

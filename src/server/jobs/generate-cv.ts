@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Database } from "../db/client";
 import { getCv, insertCv } from "../cv/repository";
 import { tailorCv } from "../cv/tailor/tailor";
+import { rejectRewrite } from "../cv/tailor/verify";
 import { AppError } from "../errors";
 import { LlmInvalidAnswerError, LlmUnavailableError, type LlmClient } from "../llm/client";
 import { TaskFailure, type TaskDefinition } from "../tasks/types";
@@ -23,7 +24,7 @@ const LLM_SYSTEM = `You tailor a CV to a job offer. Rewrite only the headline (l
 highlights of the existing work entries (identified by their index) so that they speak to the offer.
 Strict rule: never invent anything. Use only facts present in the CV: no new employers, titles, dates, numbers,
 degrees, skills or achievements; do not claim a skill the CV does not show. You may shorten, reorder and rephrase.
-Write in the language of the job offer. Answer with JSON: {"label", "summary", "work": [{"index", "highlights"}]}.`;
+Keep the candidate's real current title in the headline. Write in the language of the job offer. Answer with JSON: {"label", "summary", "work": [{"index", "highlights"}]}.`;
 
 /** Applies the model's rewrite without letting it add entries or highlights. */
 function applyRewrite(content: CvContent, rewrite: z.infer<typeof rewriteSchema>): CvContent {
@@ -67,8 +68,18 @@ export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<Gene
             user: JSON.stringify({ offer: ctx.payload.offer, cv: { basics: content.basics, work: content.work.map((w, index) => ({ index, ...w })), skills: content.skills } }),
             signal: ctx.signal,
           });
-          content = applyRewrite(content, rewrite);
-          engine = "llm";
+          const rewritten = applyRewrite(content, rewrite);
+          // Checked after the model answers: the rewrite may only rephrase the base CV's facts.
+          const reason = rejectRewrite(base.content, content, ctx.payload.offer, {
+            label: rewritten.basics.label ?? "",
+            summary: rewritten.basics.summary ?? "",
+            highlights: rewritten.work.flatMap((w) => w.highlights ?? []),
+          });
+          if (reason) fallbackReason = `The language model's rewrite was rejected: ${reason}. The offline result was kept.`;
+          else {
+            content = rewritten;
+            engine = "llm";
+          }
         } catch (err) {
           if (ctx.signal.aborted) throw err;
           if (!(err instanceof LlmUnavailableError || err instanceof LlmInvalidAnswerError)) throw err;

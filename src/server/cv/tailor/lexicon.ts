@@ -1,6 +1,8 @@
 /**
- * Skills and tools with their synonyms: an offer that asks for "k8s" is matched by a CV that says
- * "Kubernetes". Each entry: canonical name, then aliases (matched case-insensitively as whole terms).
+ * Skills and tools with their synonyms and translations (en/fr/de/es): an offer that asks for "k8s" is matched
+ * by a CV that says "Kubernetes", one that asks for "apprentissage automatique" by "machine learning". Each
+ * entry: canonical name, then aliases, matched case- and accent-insensitively as whole terms, with a light
+ * plural/inflection tolerance on aliases of five letters or more.
  */
 const ENTRIES: string[][] = [
   // languages
@@ -100,12 +102,22 @@ const ENTRIES: string[][] = [
   ["PyTorch", "pytorch", "torch"],
   ["JAX", "jax"],
   ["Keras", "keras"],
-  ["Machine learning", "machine learning", "ml"],
-  ["Deep learning", "deep learning"],
-  ["NLP", "nlp", "natural language processing"],
-  ["Computer vision", "computer vision"],
-  ["LLM", "llm", "llms", "large language models"],
-  ["Data analysis", "data analysis", "data analytics"],
+  ["Machine learning", "machine learning", "ml", "apprentissage automatique", "maschinelles lernen", "aprendizaje automatico"],
+  ["Deep learning", "deep learning", "apprentissage profond", "aprendizaje profundo"],
+  ["NLP", "nlp", "natural language processing", "traitement automatique des langues", "procesamiento del lenguaje natural"],
+  ["Computer vision", "computer vision", "vision par ordinateur", "vision artificielle", "vision por computador", "bildverarbeitung"],
+  ["LLM", "llm", "llms", "large language model", "large language models", "grands modeles de langage", "grand modele de langage"],
+  ["Inference", "inference", "inferenz", "inferencia", "model serving"],
+  ["MLOps", "mlops"],
+  ["Ray", "ray"],
+  ["ONNX", "onnx", "onnx runtime", "onnxruntime"],
+  ["Triton", "triton", "triton inference server"],
+  ["TensorRT", "tensorrt"],
+  ["vLLM", "vllm"],
+  ["Hugging Face", "hugging face", "huggingface"],
+  ["Data analysis", "data analysis", "data analytics", "analyse de donnees", "datenanalyse", "analisis de datos"],
+  ["Statistics", "statistics", "statistiques", "statistik", "estadistica"],
+  ["Distributed systems", "distributed systems", "distributed system", "systemes distribues", "systeme distribue", "verteilte systeme", "sistemas distribuidos"],
   ["Tableau", "tableau"],
   ["Power BI", "power bi", "powerbi"],
   ["Excel", "excel", "microsoft excel"],
@@ -132,8 +144,9 @@ const ENTRIES: string[][] = [
   ["Serverless", "serverless", "lambda", "aws lambda"],
   ["DevOps", "devops"],
   ["SRE", "sre", "site reliability engineering", "site reliability"],
-  ["Observability", "observability", "monitoring"],
-  ["Security", "security", "cybersecurity", "infosec"],
+  ["Observability", "observability", "monitoring", "observabilite", "supervision", "uberwachung", "observabilidad", "monitorizacion"],
+  ["Security", "security", "cybersecurity", "infosec", "securite", "cybersecurite", "sicherheit", "seguridad", "ciberseguridad"],
+  ["Cloud", "cloud computing", "informatique en nuage"],
   // tools & practices
   ["Git", "git"],
   ["GitHub", "github"],
@@ -149,23 +162,39 @@ const ENTRIES: string[][] = [
   ["Scrum", "scrum"],
   ["Kanban", "kanban"],
   ["TDD", "tdd", "test-driven development", "test driven development"],
-  ["Unit testing", "unit testing", "unit tests"],
+  ["Unit testing", "unit testing", "unit tests", "tests unitaires", "unit-tests", "pruebas unitarias"],
   ["Jest", "jest"],
   ["Vitest", "vitest"],
   ["Cypress", "cypress"],
   ["Playwright", "playwright"],
   ["Selenium", "selenium"],
   ["Prototyping", "prototyping", "prototypes"],
-  ["User research", "user research", "usability testing", "usability tests"],
-  ["Accessibility", "accessibility", "a11y", "wcag"],
-  ["UX design", "ux", "ux design", "user experience"],
-  ["UI design", "ui design", "user interface design"],
-  ["Design systems", "design system", "design systems"],
-  ["Product management", "product management"],
-  ["Project management", "project management"],
-  ["Mentoring", "mentoring", "mentored", "coaching"],
-  ["Leadership", "leadership", "team lead", "led a team"],
-  ["Communication", "communication"],
+  ["User research", "user research", "usability testing", "usability tests", "recherche utilisateur", "tests utilisateurs", "nutzerforschung", "investigacion de usuarios"],
+  ["Accessibility", "accessibility", "a11y", "wcag", "accessibilite", "barrierefreiheit", "accesibilidad"],
+  ["UX design", "ux", "ux design", "user experience", "experience utilisateur", "nutzererfahrung", "experiencia de usuario"],
+  ["UI design", "ui design", "user interface design", "interface utilisateur"],
+  ["Design systems", "design system", "design systems", "systeme de design", "systemes de design"],
+  ["Product management", "product management", "gestion de produit", "produktmanagement", "gestion de producto"],
+  ["Project management", "project management", "gestion de projet", "gestion de projets", "projektmanagement", "gestion de proyectos"],
+  ["Mentoring", "mentoring", "mentored", "coaching", "mentorat", "encadrement", "mentorin", "mentoria", "tutorat"],
+  ["Leadership", "leadership", "team lead", "led a team", "team management", "people management", "managing a team", "management d'equipe", "gestion d'equipe", "fuhrung", "mitarbeiterfuhrung", "liderazgo", "gestion de equipos"],
+  ["Communication", "communication", "kommunikation", "comunicacion"],
+  ["Budgeting", "budgeting", "budget management", "gestion budgetaire", "budgetverantwortung", "gestion presupuestaria"],
+  ["Recruiting", "recruiting", "recruitment", "recrutement", "rekrutierung", "reclutamiento"],
+  ["Negotiation", "negotiation", "negociation", "verhandlung", "negociacion"],
+  ["Sales", "sales", "business development", "vente", "ventes", "developpement commercial", "vertrieb", "ventas"],
+  ["Customer success", "customer success", "customer support", "relation client", "kundenbetreuung", "atencion al cliente"],
+  // engineering concepts, named differently in each language
+  ["Latency", "latency", "low latency", "latence", "faible latence", "latenz", "latencia"],
+  ["Scalability", "scalability", "scalable", "scalabilite", "passage a l'echelle", "skalierbarkeit", "skalierbar", "escalabilidad", "escalable"],
+  ["Performance optimization", "performance optimization", "performance tuning", "optimisation des performances", "performanceoptimierung", "optimizacion del rendimiento"],
+  ["Quantization", "quantization", "quantisation", "quantized", "quantised", "quantification", "quantisierung", "cuantizacion"],
+  ["Reliability", "reliability", "fiabilite", "zuverlassigkeit", "fiabilidad"],
+  ["Automation", "automation", "automatisation", "automatisierung", "automatizacion"],
+  ["Software architecture", "software architecture", "architecture logicielle", "softwarearchitektur", "arquitectura de software"],
+  ["Code review", "code review", "code reviews", "revue de code", "revues de code", "code-review", "revision de codigo"],
+  ["Strategy", "strategy", "strategie", "estrategia"],
+  ["Research", "research", "forschung"],
   ["SEO", "seo"],
   ["Salesforce", "salesforce"],
   ["SAP", "sap"],
@@ -176,7 +205,30 @@ export interface LexiconEntry {
   aliases: string[];
 }
 
-export const LEXICON: LexiconEntry[] = ENTRIES.map(([name, ...aliases]) => ({ name: name!, aliases: [...new Set([name!.toLowerCase(), ...aliases])] }));
+/** Lower case without diacritics: "Inférence" → "inference", "Führung" → "fuhrung". Same length as NFC input for most text. */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+}
+
+/** Accents only (case kept), so the two-letter capital rule of findSkills still sees "Go" vs "go". */
+const stripAccents = (text: string) => text.normalize("NFD").replace(/\p{M}+/gu, "");
+
+const SUFFIXES = [
+  "ations", "ation", "ements", "ement", "ments", "ment", "ciones", "cion", "mientos", "miento", "ungen", "ung",
+  "ings", "ing", "ions", "ion", "euses", "euse", "eurs", "eur", "ers", "er", "ed", "es", "en", "e", "s",
+].sort((a, b) => b.length - a.length);
+
+/**
+ * A light, language-blind stem: folded, one common inflection suffix removed when at least four letters stay.
+ * "managing" and "management" → "manag"; "inférence" and "inference" → "inferenc"; "entwicklungen" → "entwickl".
+ */
+export function stem(word: string): string {
+  const w = fold(word);
+  for (const suffix of SUFFIXES) if (w.endsWith(suffix) && w.length - suffix.length >= 4) return w.slice(0, -suffix.length);
+  return w;
+}
+
+export const LEXICON: LexiconEntry[] = ENTRIES.map(([name, ...aliases]) => ({ name: name!, aliases: [...new Set([fold(name!), ...aliases.map(fold)])] }));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -186,7 +238,7 @@ const PATTERNS = LEXICON.map((entry) => ({
   re: new RegExp(
     `(?<![\\p{L}\\p{N}+#./-])(?:${entry.aliases
       .sort((a, b) => b.length - a.length)
-      .map(escape)
+      .map((a) => escape(a).replace(/ /g, "[\\s-]+") + (a.length >= 5 && /\p{L}$/u.test(a) ? "(?:s|es|e|en)?" : ""))
       .join("|")})(?![\\p{L}\\p{N}+#]|\\.[\\p{L}])`,
     "giu",
   ),
@@ -195,9 +247,10 @@ const PATTERNS = LEXICON.map((entry) => ({
 /** The canonical skills named in `text`, with how often each appears. */
 export function findSkills(text: string): Map<string, number> {
   const found = new Map<string, number>();
+  const plain = stripAccents(text);
   for (const { entry, re } of PATTERNS) {
     let count = 0;
-    for (const m of text.matchAll(re)) {
+    for (const m of plain.matchAll(re)) {
       // Two-letter or one-letter terms count only with a capital: "Go", "JS", "C", "R", not the verb "go".
       if (m[0].length <= 2 && !/^[A-Z]/.test(m[0])) continue;
       count++;
