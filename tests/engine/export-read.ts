@@ -4,8 +4,9 @@ import JSZip from "jszip";
 /** All the text of a PDF, items joined as pdf.js lays them out, whitespace collapsed. */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false, disableFontFace: true, verbosity: 0 }).promise;
+  const worker: string = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // untyped: loaded in-process, as pdf-child.mjs does
+  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= await import(worker);
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
   let text = "";
   for (let p = 1; p <= doc.numPages; p++) {
     const content = await (await doc.getPage(p)).getTextContent();

@@ -153,6 +153,9 @@ export interface ExportModel {
   sections: ExportSection[];
 }
 
+/** "Master of Science in Computer Science" already names its area: print it once. */
+const degreeOf = (studyType?: string, area?: string) =>
+  studyType && area && studyType.toLowerCase().includes(area.toLowerCase()) ? studyType : [studyType, area].filter(Boolean).join(", ");
 const joinDash = (...parts: (string | undefined)[]) => parts.filter((p) => p && p.trim()).join(" – ");
 const single = (iso: string | undefined, printed: string | undefined, lang: ExportLanguage) => shown(iso, printed, lang) || undefined;
 
@@ -179,7 +182,7 @@ export function buildExportModel(cv: CvContent, lang: ExportLanguage = detectLan
     cv.education.map((e) => ({
       title: e.institution ?? "",
       dates: formatItemDates(e, "education", lang),
-      subtitle: [[e.studyType, e.area].filter(Boolean).join(", "), e.score, e.location].filter(Boolean).join(" · ") || undefined,
+      subtitle: [degreeOf(e.studyType, e.area), e.score, e.location].filter(Boolean).join(" · ") || undefined,
       bullets: e.courses,
     })),
   );

@@ -141,7 +141,10 @@ export function renderModelPdf(model: ExportModel, template: CvTemplate, paper: 
     if (e.subtitle) write(e.subtitle, x, doc.y, width, { size: style.small, color: MUTED });
     if (e.text) write(e.text, x, doc.y + (e.title ? 1 : 0), width, { size: style.body });
     for (const b of e.bullets ?? []) {
-      write(`•  ${b}`, x + 8, doc.y + 1, width - 8, { size: style.body });
+      // A hanging indent: wrapped lines align with the text, not with the bullet.
+      const y = doc.y + 1;
+      write("•", x + 6, y, 10, { size: style.body }, { lineBreak: false });
+      write(b, x + 16, y, width - 16, { size: style.body });
     }
     doc.moveDown(template === "compact" ? 0.25 : 0.45);
   };
