@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { renderCvPdf, TEMPLATES } from "@/server/cv/export/pdf";
 import { claire, ivan, wang } from "./export-fixtures";
-import { pdfFonts, pdfText } from "./export-read";
+import { pdfFonts, pdfOverlaps, pdfText } from "./export-read";
 
 const render = async (...args: Parameters<typeof renderCvPdf>) => new Uint8Array(await renderCvPdf(...args));
 
@@ -44,6 +44,10 @@ describe.each(TEMPLATES)("PDF export, %s template", (template) => {
     expect(text).toContain("mai 2023");
     expect(text).not.toContain("Present");
     expect(text).not.toContain("Experience");
+  });
+
+  it("draws no text over other text (sidebar, dates beside titles, bullets)", async () => {
+    for (const cv of [ivan, wang, claire]) expect(await pdfOverlaps(await render(cv, { template }))).toEqual([]);
   });
 });
 

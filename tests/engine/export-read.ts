@@ -31,3 +31,20 @@ export async function docxText(bytes: Uint8Array): Promise<string> {
     .filter((line) => line.length > 0)
     .join("\n");
 }
+
+/** Pairs of text pieces on the first page whose boxes overlap (text drawn over text). */
+export async function pdfOverlaps(bytes: Uint8Array): Promise<[string, string][]> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
+  const boxes = (await (await doc.getPage(1)).getTextContent()).items
+    .filter((i) => "str" in i && i.str.trim())
+    .map((i) => ("str" in i ? { s: i.str, x: i.transform[4] as number, y: i.transform[5] as number, w: i.width, h: i.height } : null)!);
+  await doc.cleanup();
+  const out: [string, string][] = [];
+  boxes.forEach((a, i) =>
+    boxes.slice(i + 1).forEach((b) => {
+      if (a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5) out.push([a.s, b.s]);
+    }),
+  );
+  return out;
+}
