@@ -2,9 +2,10 @@
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { renderCvDocx } from "@/server/cv/export/docx";
-import { TEMPLATES } from "@/server/cv/export/pdf";
+import { buildExportModel } from "@/server/cv/export/model";
+import { renderCvPdf, TEMPLATES } from "@/server/cv/export/pdf";
 import { claire, ivan, wang } from "./export-fixtures";
-import { docxText } from "./export-read";
+import { docxText, pdfText } from "./export-read";
 
 const render = async (...args: Parameters<typeof renderCvDocx>) => new Uint8Array(await renderCvDocx(...args));
 
@@ -33,6 +34,21 @@ describe.each(TEMPLATES)("DOCX export, %s template", (template) => {
     expect(text).toContain("Compétences");
     expect(text).toMatch(/Ingénieure données – Helios\tfévr\. 2021 – aujourd’hui$/m);
     expect(text).not.toContain("Present");
+  });
+});
+
+describe("DOCX and PDF carry the same sections", () => {
+  it("prints every heading of the model, in the model's order, in both formats", async () => {
+    for (const cv of [ivan, claire]) {
+      const headings = buildExportModel(cv).sections.map((s) => s.heading);
+      const order = (text: string) => headings.map((h) => text.indexOf(h));
+      const inDocx = order(await docxText(await render(cv, { template: "classic" })));
+      const inPdf = order(await pdfText(new Uint8Array(await renderCvPdf(cv, { template: "classic" }))));
+      for (const positions of [inDocx, inPdf]) {
+        expect(positions.every((p) => p >= 0)).toBe(true);
+        expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      }
+    }
   });
 });
 
