@@ -119,7 +119,15 @@ describe("CV API", () => {
     // What we export, we import back.
     const back = await importCv(alice, new Uint8Array(pdf.raw));
     expect(back.content.basics).toMatchObject({ name: "Bruno Castellane", label: "Principal Product Designer" });
-    expect((await alice.get<ApiErrorBody>(`/api/cvs/${cv.id}/export?format=docx`)).status).toBe(400);
+    const docx = await alice.get(`/api/cvs/${cv.id}/export?format=docx&template=compact&paper=letter`);
+    expect(docx.status).toBe(200);
+    expect(docx.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(docx.headers.get("content-disposition")).toMatch(/filename\*=UTF-8''Bruno%20Castellane%20-%20[^']+\.docx$/);
+    expect(pdf.headers.get("content-disposition")).not.toMatch(/\.pdf\.pdf/);
+    const badTemplate = await alice.get<ApiErrorBody>(`/api/cvs/${cv.id}/export?format=pdf&template=fancy`);
+    expect(badTemplate.status).toBe(400);
+    expect(badTemplate.body.error.message).toMatch(/template must be one of classic, modern, compact/);
+    expect((await alice.get<ApiErrorBody>(`/api/cvs/${cv.id}/export?format=odt`)).status).toBe(400);
 
     const del = await alice.delete(`/api/cvs/${back.id}`);
     expect(del.status).toBe(200);

@@ -1,35 +1,73 @@
 /**
- * A clean PDF rendering of a CV with pdfkit, in one column or with a sidebar. pdfkit's standard fonts
- * (Helvetica) ship inside the package: nothing is downloaded. They cover Latin scripts; other characters
- * are replaced by "?" rather than drawn as garbage.
+ * The PDF of a CV with pdfkit, in one of three templates (classic single column, modern two columns with
+ * a sidebar, compact), on A4 or Letter. Fonts are embedded Unicode fonts (see fonts.ts): any Latin,
+ * Greek or Cyrillic text prints as written, and Chinese with a CJK font added only when the CV needs it.
  */
 import PDFDocument from "pdfkit";
-import { formatDateRange, type CvContent } from "../../../shared/cv";
+import type { CvContent } from "../../../shared/cv";
+import { cjkFont, latinFont, needsCjk, scriptRuns, type FontFace, type FontFamily } from "./fonts";
+import { buildExportModel, headingsFor, type ExportEntry, type ExportLanguage, type ExportModel, type ExportSection } from "./model";
 
+export const TEMPLATES = ["classic", "modern", "compact"] as const;
+export type CvTemplate = (typeof TEMPLATES)[number];
+export const PAPERS = ["a4", "letter"] as const;
+export type Paper = (typeof PAPERS)[number];
+
+export interface RenderOptions {
+  template?: CvTemplate;
+  paper?: Paper;
+  /** The language of headings and dates; detected from the CV when absent. */
+  lang?: ExportLanguage;
+}
+/** The layouts of earlier versions, still accepted: one column is the classic template, two the modern one. */
 export type PdfLayout = "one-column" | "two-column";
 
+interface Style {
+  family: FontFamily;
+  margin: number;
+  name: number;
+  label: number;
+  heading: number;
+  title: number;
+  body: number;
+  small: number;
+  gap: number;
+  accent: string;
+  rule: boolean;
+}
+const STYLES: Record<CvTemplate, Style> = {
+  classic: { family: "serif", margin: 54, name: 22, label: 12, heading: 12.5, title: 10.5, body: 10, small: 9.5, gap: 0.8, accent: "#1c2430", rule: true },
+  modern: { family: "sans", margin: 42, name: 24, label: 12, heading: 12.5, title: 10.5, body: 9.5, small: 9, gap: 0.8, accent: "#2757d6", rule: false },
+  compact: { family: "condensed", margin: 32, name: 16, label: 10, heading: 10, title: 9.5, body: 8.5, small: 8, gap: 0.45, accent: "#2757d6", rule: true },
+};
 const INK = "#1c2430";
 const MUTED = "#5b6675";
-const ACCENT = "#2757d6";
+const PAGE_SIZES: Record<Paper, string> = { a4: "A4", letter: "LETTER" };
 
-/** Standard PDF fonts use WinAnsi: keep what it can draw. */
-function printable(s: string | undefined): string {
-  if (!s) return "";
-  return s
-    .normalize("NFKC")
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[^\u0009\u000A\u0020-\u007E\u00A0-\u00FF\u2013\u2014\u2022\u2026\u20AC]/g, "?");
+interface Run {
+  face?: FontFace;
+  size: number;
+  color?: string;
 }
 
-const dateRange = (item: Parameters<typeof formatDateRange>[0]) => formatDateRange(item, "Present");
-
 /** Renders the CV to PDF bytes. */
-export function renderCvPdf(cv: CvContent, layout: PdfLayout = "one-column"): Promise<Buffer> {
+export function renderCvPdf(cv: CvContent, options: RenderOptions | PdfLayout = {}): Promise<Buffer> {
+  const opts: RenderOptions = typeof options === "string" ? { template: options === "two-column" ? "modern" : "classic" } : options;
+  return renderModelPdf(buildExportModel(cv, opts.lang), opts.template ?? "classic", opts.paper ?? "a4");
+}
+
+function modelText(model: ExportModel): string {
+  return JSON.stringify(model);
+}
+
+export function renderModelPdf(model: ExportModel, template: CvTemplate, paper: Paper): Promise<Buffer> {
+  const style = STYLES[template];
+  const m = style.margin;
   const doc = new PDFDocument({
-    size: "A4",
-    margins: { top: 48, bottom: 48, left: 48, right: 48 },
-    info: { Title: printable(cv.basics.name ? `${cv.basics.name} – CV` : "CV"), Creator: "CV Tasks" },
+    size: PAGE_SIZES[paper],
+    margins: { top: m, bottom: m, left: m, right: m },
+    info: { Title: model.name, Creator: "CV Tasks" },
+    lang: model.lang,
   });
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
@@ -38,126 +76,108 @@ export function renderCvPdf(cv: CvContent, layout: PdfLayout = "one-column"): Pr
     doc.on("error", reject);
   });
 
-  const pageWidth = doc.page.width;
-  const left = 48;
-  const full = pageWidth - 96;
-  const sidebarWidth = layout === "two-column" ? 150 : 0;
-  const mainX = layout === "two-column" ? left + sidebarWidth + 24 : left;
-  const mainWidth = layout === "two-column" ? full - sidebarWidth - 24 : full;
+  doc.registerFont("regular", latinFont(style.family, "regular"));
+  doc.registerFont("bold", latinFont(style.family, "bold"));
+  const cjk = needsCjk(modelText(model));
+  if (cjk) {
+    doc.registerFont("cjk-regular", cjkFont("regular"));
+    doc.registerFont("cjk-bold", cjkFont("bold"));
+  }
+  const runsOf = (text: string) => (cjk ? scriptRuns(text) : [{ text, cjk: false }]);
+  const fontOf = (face: FontFace, isCjk: boolean) => (isCjk ? `cjk-${face}` : face);
 
-  // Header, full width.
-  doc.fillColor(INK).font("Helvetica-Bold").fontSize(24).text(printable(cv.basics.name ?? "Curriculum vitae"), left, 48, { width: full });
-  if (cv.basics.label) doc.moveDown(0.15).font("Helvetica").fontSize(12).fillColor(MUTED).text(printable(cv.basics.label), { width: full });
-  const contact = [cv.basics.email, cv.basics.phone, cv.basics.location?.city, cv.basics.url, ...(cv.basics.profiles ?? []).map((p) => p.url)].filter(Boolean);
+  const widthOf = (text: string, run: Run) =>
+    runsOf(text).reduce((sum, r) => sum + doc.font(fontOf(run.face ?? "regular", r.cjk)).fontSize(run.size).widthOfString(r.text), 0);
 
-  const heading = (title: string, x: number, width: number) => {
-    doc.moveDown(0.8).font("Helvetica-Bold").fontSize(13).fillColor(ACCENT).text(printable(title), x, doc.y, { width });
-    doc.moveDown(0.3).fillColor(INK);
-  };
-  /** "Left part .......... right part" on one line; the right part drops below when both do not fit. */
-  const row = (leftText: string, rightText: string, x: number, width: number, bold: boolean) => {
-    const leftFont = bold ? "Helvetica-Bold" : "Helvetica";
-    const leftSize = bold ? 11 : 10;
-    const leftWidth = doc.font(leftFont).fontSize(leftSize).widthOfString(printable(leftText));
-    const rightWidth = rightText ? doc.font("Helvetica").fontSize(10).widthOfString(printable(rightText)) + 2 : 0;
-    const sameLine = leftWidth + rightWidth + 16 <= width;
-    const y = doc.y;
-    doc.font(leftFont).fontSize(leftSize).fillColor(INK).text(printable(leftText), x, y, { width: sameLine ? width - rightWidth - 16 : width });
-    if (rightText) {
-      doc.font("Helvetica").fontSize(10).fillColor(MUTED);
-      if (sameLine) doc.text(printable(rightText), x + width - rightWidth, y, { width: rightWidth, align: "right" });
-      else doc.text(printable(rightText), x, doc.y, { width });
-    }
+  /** Writes text that may mix scripts, wrapping within `width` at (x, y). */
+  const write = (text: string, x: number, y: number | undefined, width: number, run: Run, extra: PDFKit.Mixins.TextOptions = {}) => {
+    const runs = runsOf(text);
+    doc.fillColor(run.color ?? INK);
+    runs.forEach((r, i) => {
+      doc.font(fontOf(run.face ?? "regular", r.cjk)).fontSize(run.size);
+      const continued = i < runs.length - 1;
+      if (i === 0) doc.text(r.text, x, y ?? doc.y, { width, ...extra, continued });
+      else doc.text(r.text, { continued });
+    });
     doc.fillColor(INK);
   };
-  const bullets = (items: string[] | undefined, x: number, width: number) => {
-    for (const h of items ?? []) {
-      doc.font("Helvetica").fontSize(10).fillColor(INK).text(`•  ${printable(h)}`, x + 8, doc.y, { width: width - 8 });
-      doc.moveDown(0.15);
+
+  const pageWidth = doc.page.width;
+  const full = pageWidth - 2 * m;
+  const sidebarWidth = template === "modern" ? 150 : 0;
+  const mainX = template === "modern" ? m + sidebarWidth + 22 : m;
+  const mainWidth = template === "modern" ? full - sidebarWidth - 22 : full;
+
+  // Header, full width.
+  write(model.name, m, m, full, { face: "bold", size: style.name, color: template === "classic" ? INK : style.accent });
+  if (model.label) write(model.label, m, doc.y + 2, full, { size: style.label, color: MUTED });
+
+  const heading = (text: string, x: number, width: number) => {
+    doc.moveDown(style.gap);
+    write(text, x, doc.y, width, { face: "bold", size: style.heading, color: style.accent });
+    if (style.rule) {
+      doc.moveTo(x, doc.y + 1).lineTo(x + width, doc.y + 1).lineWidth(0.6).strokeColor("#b8c0cc").stroke();
+      doc.y += 3;
     }
+    doc.moveDown(0.25);
+  };
+  /** "Title .......... dates" on one line; the dates drop below when both do not fit. */
+  const titleRow = (title: string, dates: string | undefined, x: number, width: number) => {
+    const titleRun: Run = { face: "bold", size: style.title };
+    const dateRun: Run = { size: style.small, color: MUTED };
+    const dateWidth = dates ? widthOf(dates, dateRun) + 2 : 0;
+    const sameLine = !!dates && widthOf(title, titleRun) + dateWidth + 12 <= width;
+    const y = doc.y;
+    if (title) write(title, x, y, sameLine || !dates ? width - (sameLine ? dateWidth + 12 : 0) : width, titleRun);
+    if (!dates) return;
+    const after = doc.y;
+    if (sameLine) {
+      write(dates, x + width - dateWidth, y + (style.title - style.small), dateWidth + 4, dateRun, { lineBreak: false });
+      doc.y = Math.max(after, doc.y);
+    } else write(dates, x, title ? doc.y : y, width, dateRun);
+  };
+  const entry = (e: ExportEntry, x: number, width: number) => {
+    titleRow(e.title, e.dates, x, width);
+    if (e.subtitle) write(e.subtitle, x, doc.y, width, { size: style.small, color: MUTED });
+    if (e.text) write(e.text, x, doc.y + (e.title ? 1 : 0), width, { size: style.body });
+    for (const b of e.bullets ?? []) {
+      // A hanging indent: wrapped lines align with the text, not with the bullet.
+      const y = doc.y + 1;
+      write("•", x + 6, y, 10, { size: style.body }, { lineBreak: false });
+      write(b, x + 16, y, width - 16, { size: style.body });
+    }
+    doc.moveDown(template === "compact" ? 0.25 : 0.45);
+  };
+  const listLine = (e: ExportEntry, x: number, width: number, size: number) => {
+    write(e.text ? `${e.title}: ${e.text}` : e.title, x, doc.y, width, { size });
+    doc.moveDown(0.15);
+  };
+  const section = (s: ExportSection, x: number, width: number, listSize = style.body) => {
+    heading(s.heading, x, width);
+    if (s.list) for (const e of s.entries) listLine(e, x, width, listSize);
+    else for (const e of s.entries) entry(e, x, width);
   };
 
-  if (layout === "two-column") {
-    doc.moveDown(0.6);
+  const SIDEBAR = new Set(["skills", "languages", "interests"]);
+  if (template === "modern") {
+    doc.moveDown(0.4);
     const top = doc.y;
-    doc.font("Helvetica").fontSize(9).fillColor(INK);
-    heading("Contact", left, sidebarWidth);
-    for (const c of contact) doc.font("Helvetica").fontSize(9).text(printable(c), left, doc.y, { width: sidebarWidth }).moveDown(0.2);
-    if (cv.skills.length) {
-      heading("Skills", left, sidebarWidth);
-      for (const s of cv.skills) {
-        const text = s.keywords?.length ? `${s.name}: ${s.keywords.join(", ")}` : s.name;
-        doc.font("Helvetica").fontSize(9).text(printable(text), left, doc.y, { width: sidebarWidth }).moveDown(0.2);
-      }
-    }
-    if (cv.languages.length) {
-      heading("Languages", left, sidebarWidth);
-      for (const l of cv.languages) doc.font("Helvetica").fontSize(9).text(printable(l.fluency ? `${l.language} (${l.fluency})` : l.language), left, doc.y, { width: sidebarWidth }).moveDown(0.2);
-    }
+    const contact = { key: "contact" as const, heading: headingsFor(model.lang).contact, entries: model.contact.map((c) => ({ title: c })), list: true };
+    if (contact.entries.length) section(contact, m, sidebarWidth, style.small);
+    for (const s of model.sections.filter((s) => SIDEBAR.has(s.key))) section(s, m, sidebarWidth, style.small);
+    const sidebarBottom = doc.y;
+    const firstPage = doc.bufferedPageRange().count;
     doc.y = top;
-  } else if (contact.length) {
-    doc.moveDown(0.2).font("Helvetica").fontSize(10).fillColor(MUTED).text(printable(contact.join("  ·  ")), left, doc.y, { width: full });
-  }
-
-  if (cv.basics.summary) {
-    heading("Summary", mainX, mainWidth);
-    doc.font("Helvetica").fontSize(10).text(printable(cv.basics.summary), mainX, doc.y, { width: mainWidth });
-  }
-  if (cv.work.length) {
-    heading("Experience", mainX, mainWidth);
-    for (const w of cv.work) {
-      row([w.position, w.name].filter(Boolean).join(" - "), dateRange(w), mainX, mainWidth, true);
-      if (w.location) row(w.location, "", mainX, mainWidth, false);
-      if (w.summary) doc.font("Helvetica").fontSize(10).text(printable(w.summary), mainX, doc.y, { width: mainWidth });
-      bullets(w.highlights, mainX, mainWidth);
-      doc.moveDown(0.4);
-    }
-  }
-  if (cv.education.length) {
-    heading("Education", mainX, mainWidth);
-    for (const e of cv.education) {
-      row(e.institution ?? "", dateRange(e), mainX, mainWidth, true);
-      const degree = [e.studyType, e.score ? `GPA: ${e.score}` : ""].filter(Boolean).join("; ");
-      if (degree) row(degree, e.location ?? "", mainX, mainWidth, false);
-      doc.moveDown(0.4);
-    }
-  }
-  if (cv.projects.length) {
-    heading("Projects", mainX, mainWidth);
-    for (const p of cv.projects) {
-      row(p.name, dateRange(p), mainX, mainWidth, true);
-      if (p.description) doc.font("Helvetica").fontSize(10).text(printable(p.description), mainX, doc.y, { width: mainWidth });
-      bullets(p.highlights, mainX, mainWidth);
-      doc.moveDown(0.3);
-    }
-  }
-  if (layout === "one-column") {
-    if (cv.skills.length) {
-      heading("Skills", mainX, mainWidth);
-      for (const s of cv.skills) {
-        doc.font("Helvetica").fontSize(10).text(printable(s.keywords?.length ? `${s.name}: ${s.keywords.join(", ")}` : s.name), mainX, doc.y, { width: mainWidth });
-      }
-    }
-    if (cv.languages.length) {
-      heading("Languages", mainX, mainWidth);
-      doc.font("Helvetica").fontSize(10).text(printable(cv.languages.map((l) => (l.fluency ? `${l.language} (${l.fluency})` : l.language)).join(", ")), mainX, doc.y, { width: mainWidth });
-    }
-  }
-  if (cv.certificates.length) {
-    heading("Certifications", mainX, mainWidth);
-    for (const c of cv.certificates) row([c.name, c.issuer].filter(Boolean).join(" - "), c.dateText ?? c.date ?? "", mainX, mainWidth, false);
-  }
-  if (cv.awards.length) {
-    heading("Awards", mainX, mainWidth);
-    for (const a of cv.awards) row([a.title, a.awarder].filter(Boolean).join(" - "), a.dateText ?? a.date ?? "", mainX, mainWidth, false);
-  }
-  if (cv.interests.length) {
-    heading("Interests", mainX, mainWidth);
-    doc.font("Helvetica").fontSize(10).text(printable(cv.interests.map((i) => i.name).join(", ")), mainX, doc.y, { width: mainWidth });
+    for (const s of model.sections.filter((s) => !SIDEBAR.has(s.key))) section(s, mainX, mainWidth);
+    if (doc.bufferedPageRange().count === firstPage) doc.y = Math.max(doc.y, sidebarBottom);
+  } else {
+    if (model.contact.length) write(model.contact.join("  ·  "), m, doc.y + 3, full, { size: style.small, color: MUTED });
+    for (const s of model.sections) section(s, mainX, mainWidth);
   }
   doc.end();
   return done;
 }
+
 
 /** JSON Resume, with its schema reference, for other tools. */
 export function toJsonResume(cv: CvContent) {
