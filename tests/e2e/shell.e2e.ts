@@ -129,6 +129,34 @@ describe("errors a person can act on", () => {
   });
 });
 
+describe("a refused generation keeps what was pasted", () => {
+  it("over the active-task cap: a toast and an inline message say why, and the pasted offer is still there", async () => {
+    const page = await at(1366);
+    await signUp(page, uniqueEmail("cap"));
+    await page.getByTestId("import-input").setInputFiles(await cvFile());
+    await page.getByTestId("cv-list").locator("li").first().waitFor({ timeout: 30_000 });
+    // Fill the account's 20 active slots (the default TASK_ACTIVE_LIMIT).
+    const waits: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await apiFromPage<TaskResponse>(page, SYNC, { method: "POST", body: { type: "noop", title: `Wait ${i}`, payload: { durationMs: 120_000 } } });
+      waits.push(res.task.id);
+    }
+    const offer = "Backend engineer for a payments platform: TypeScript, PostgreSQL, queues, on-call, observability and a calm team.";
+    await page.getByTestId("offer-text-0").fill(offer);
+    await page.getByTestId("generate-submit").click();
+
+    const toast = page.getByTestId("toast").filter({ has: page.getByTestId("toast-reason") });
+    await toast.waitFor({ timeout: 10_000 });
+    expect(await toast.getAttribute("data-code")).toBe("too_many_active_tasks");
+    expect(await toast.getByTestId("toast-reason").innerText()).toMatch(/as many tasks queued or running as allowed/);
+    expect(await page.getByTestId("generate-error").innerText()).toMatch(/Wait for some to finish or cancel them/);
+    expect(await page.getByTestId("offer-text-0").inputValue()).toBe(offer); // not cleared: the user can try again
+    await shot(page, "shell-generate-refused");
+    for (const id of waits) await apiFromPage(page, `${SYNC}?taskId=${id}&action=cancel`, { method: "DELETE" });
+    await page.context().close();
+  });
+});
+
 describe("confirm before clearing", () => {
   it('"Clear finished" asks first, with the count and every device; cancelling deletes nothing, confirming clears', async () => {
     const page = await at(1366);
@@ -167,6 +195,29 @@ describe("confirm before clearing", () => {
     await dialog.getByRole("button", { name: "Clear 2 task(s)" }).click();
     await expect.poll(() => taskItem(page).count(), { timeout: 5000 }).toBe(0);
     await expect.poll(async () => (await apiFromPage<TaskSyncResponse>(page, SYNC)).tasks.filter((t) => ids.includes(t.id)).length).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe("confirm before deleting a CV", () => {
+  it('"Delete this CV" names the CV and every device; keeping it deletes nothing and gives focus back', async () => {
+    const page = await at(390);
+    await signUp(page, uniqueEmail("delete-cv"));
+    await page.getByTestId("import-input").setInputFiles(await cvFile());
+    await page.getByTestId("cv-list").locator("li a").first().click();
+    await page.getByTestId("delete-cv").click();
+    const dialog = page.getByRole("dialog", { name: "Delete this CV?" });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/every device/);
+    await dialog.getByRole("button", { name: "Keep it" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).toBe("delete-cv");
+    expect((await apiFromPage<CvListResponse>(page, "/api/cvs")).cvs.length).toBe(1);
+
+    await page.getByTestId("delete-cv").click();
+    await dialog.getByRole("button", { name: "Delete 1 CV" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    expect((await apiFromPage<CvListResponse>(page, "/api/cvs")).cvs.length).toBe(0);
     await page.context().close();
   });
 });
