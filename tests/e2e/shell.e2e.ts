@@ -93,6 +93,17 @@ describe("responsive shell", () => {
       await page.goto(`/cvs/${cvs[0]!.id}`);
       await page.getByTestId("delete-cv").waitFor();
       expect(await overflow(page), `overflow at ${width} px on a CV page`).toBe(0);
+      if (width === 320) {
+        // French labels are longer ("Se déconnecter", "Tâches"): the header still fits.
+        await page.getByLabel("Language").selectOption("fr");
+        await page.getByRole("button", { name: "Se déconnecter" }).waitFor();
+        await shot(page, "shell-320-cv-fr");
+        expect(await overflow(page), "overflow at 320 px in French on a CV page").toBe(0);
+        await page.goto("/");
+        await page.getByTestId("cv-list").locator("li").nth(1).waitFor();
+        expect(await overflow(page), "overflow at 320 px in French").toBe(0);
+        await shot(page, "shell-320-home-fr");
+      }
       await page.context().close();
     }
     await apiFromPage(setup, `${SYNC}?taskId=${running.task.id}&action=cancel`, { method: "DELETE" });
