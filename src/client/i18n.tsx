@@ -103,6 +103,32 @@ const en = {
   "field.keywords": "Skills (comma separated)",
   "field.add": "Add",
   "field.remove": "Remove",
+  "toast.rejected": "Not done: {title}",
+  "toast.rejectedAction": "Not done",
+  "error.not_a_pdf": "This file is not a PDF. Export your CV as a PDF and upload that file.",
+  "error.empty_file": "The file is empty. Choose your CV's PDF file and try again.",
+  "error.file_too_large": "The file is over the 10 MB limit. Export a lighter PDF (fewer or smaller images) and try again.",
+  "error.body_too_large": "The file is over the 10 MB limit. Export a lighter PDF (fewer or smaller images) and try again.",
+  "error.too_many_pages": "This PDF has more than 20 pages, the most a CV may have. Upload your CV alone.",
+  "error.pdf_too_large_decompressed": "This PDF unpacks into far more data than a CV holds (it may be damaged). Export it again as a PDF and upload the new file.",
+  "error.pdf_timeout": "This PDF takes too long to read. Export it again as a PDF and upload the new file.",
+  "error.encrypted_pdf": "This PDF is password-protected. Save an unprotected copy and upload that.",
+  "error.pdf_checks_busy": "Too many PDFs are being checked right now. Try again in a few seconds.",
+  "error.too_many_active_tasks": "You already have as many tasks queued or running as allowed. Wait for some to finish or cancel them, then try again.",
+  "error.cv_limit_reached": "You have reached the maximum number of CVs. Delete some, then try again.",
+  "error.cv_not_found": "This CV no longer exists (it may have been deleted on another device).",
+  "error.task_not_found": "This task no longer exists (it may have been deleted on another device).",
+  "error.unauthorized": "Your session has ended. Sign in again, then try again.",
+  "error.internal_error": "Something went wrong on the server. Try again in a moment.",
+  "error.offline": "The server could not be reached. Your input is kept: try again when you are back online.",
+  "confirm.cancel": "Keep them",
+  "confirm.clearTitle": "Clear finished tasks?",
+  "confirm.clearBody": "This removes {n} finished task(s) from the history on every device signed in to your account. Running tasks are kept.",
+  "confirm.clearConfirm": "Clear {n} task(s)",
+  "confirm.deleteCvTitle": "Delete this CV?",
+  "confirm.deleteCvBody": "“{title}” will be deleted on every device signed in to your account. This cannot be undone. CVs tailored from it are kept.",
+  "confirm.deleteCvConfirm": "Delete 1 CV",
+  "confirm.keepCv": "Keep it",
   "auth.signIn": "Sign in",
   "auth.signUp": "Create account",
 };
@@ -210,6 +236,32 @@ const fr: Record<Key, string> = {
   "field.keywords": "Compétences (séparées par des virgules)",
   "field.add": "Ajouter",
   "field.remove": "Retirer",
+  "toast.rejected": "Non effectué : {title}",
+  "toast.rejectedAction": "Non effectué",
+  "error.not_a_pdf": "Ce fichier n'est pas un PDF. Exportez votre CV en PDF et envoyez ce fichier.",
+  "error.empty_file": "Le fichier est vide. Choisissez le PDF de votre CV et réessayez.",
+  "error.file_too_large": "Le fichier dépasse la limite de 10 Mo. Exportez un PDF plus léger (moins d'images, ou plus petites) et réessayez.",
+  "error.body_too_large": "Le fichier dépasse la limite de 10 Mo. Exportez un PDF plus léger (moins d'images, ou plus petites) et réessayez.",
+  "error.too_many_pages": "Ce PDF a plus de 20 pages, le maximum pour un CV. Envoyez votre CV seul.",
+  "error.pdf_too_large_decompressed": "Ce PDF se décompresse en bien plus de données qu'un CV n'en contient (il est peut-être endommagé). Exportez-le à nouveau en PDF et envoyez le nouveau fichier.",
+  "error.pdf_timeout": "La lecture de ce PDF prend trop de temps. Exportez-le à nouveau en PDF et envoyez le nouveau fichier.",
+  "error.encrypted_pdf": "Ce PDF est protégé par un mot de passe. Enregistrez une copie non protégée et envoyez-la.",
+  "error.pdf_checks_busy": "Trop de PDF sont en cours de vérification. Réessayez dans quelques secondes.",
+  "error.too_many_active_tasks": "Vous avez déjà autant de tâches en attente ou en cours que permis. Attendez qu'elles se terminent ou annulez-en, puis réessayez.",
+  "error.cv_limit_reached": "Vous avez atteint le nombre maximal de CV. Supprimez-en, puis réessayez.",
+  "error.cv_not_found": "Ce CV n'existe plus (il a peut-être été supprimé sur un autre appareil).",
+  "error.task_not_found": "Cette tâche n'existe plus (elle a peut-être été supprimée sur un autre appareil).",
+  "error.unauthorized": "Votre session a expiré. Reconnectez-vous, puis réessayez.",
+  "error.internal_error": "Une erreur s'est produite sur le serveur. Réessayez dans un instant.",
+  "error.offline": "Le serveur est injoignable. Votre saisie est conservée : réessayez une fois la connexion revenue.",
+  "confirm.cancel": "Les garder",
+  "confirm.clearTitle": "Effacer les tâches terminées ?",
+  "confirm.clearBody": "Cela retire {n} tâche(s) terminée(s) de l'historique sur tous les appareils connectés à votre compte. Les tâches en cours sont conservées.",
+  "confirm.clearConfirm": "Effacer {n} tâche(s)",
+  "confirm.deleteCvTitle": "Supprimer ce CV ?",
+  "confirm.deleteCvBody": "« {title} » sera supprimé sur tous les appareils connectés à votre compte. C'est définitif. Les CV adaptés à partir de lui sont conservés.",
+  "confirm.deleteCvConfirm": "Supprimer 1 CV",
+  "confirm.keepCv": "Le garder",
   "auth.signIn": "Se connecter",
   "auth.signUp": "Créer un compte",
 };
@@ -222,6 +274,8 @@ interface I18n {
   locale: Locale;
   setLocale(l: Locale): void;
   t(key: Key, vars?: Record<string, string | number>): string;
+  /** A server error in the reader's language, from its stable code; the server's own message for codes we do not know. */
+  errorText(code: string, fallback: string): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -247,7 +301,14 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLocaleState(l);
   }, []);
   const t = useCallback((key: Key, vars?: Record<string, string | number>) => format(DICTS[locale][key] ?? en[key], vars), [locale]);
-  return <I18nContext.Provider value={{ locale, setLocale, t }}>{children}</I18nContext.Provider>;
+  const errorText = useCallback(
+    (code: string, fallback: string) => {
+      const key = `error.${code}`;
+      return key in en ? DICTS[locale][key as Key] : fallback;
+    },
+    [locale],
+  );
+  return <I18nContext.Provider value={{ locale, setLocale, t, errorText }}>{children}</I18nContext.Provider>;
 }
 
 export function useI18n(): I18n {

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "@/client/api";
 import { useI18n } from "@/client/i18n";
+import { ConfirmDialog } from "./confirm-dialog";
 import { formatDateRange, type Cv, type CvContent, type CvResponse } from "@/shared/cv";
 
 type T = ReturnType<typeof useI18n>["t"];
@@ -210,7 +211,9 @@ function CvEditor({ cv, t, onSaved, onCancel }: { cv: Cv; t: T; onSaved(cv: Cv):
 }
 
 export function CvPage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [deleteProblem, setDeleteProblem] = useState<string | null>(null);
   const router = useRouter();
   const [cv, setCv] = useState<Cv | null | "missing">(null);
   const [editing, setEditing] = useState(false);
@@ -299,16 +302,36 @@ export function CvPage({ id }: { id: string }) {
           <CvView content={cv.content} t={t} />
         </div>
       )}
-      <button
-        type="button"
-        className="danger"
-        onClick={async () => {
-          await api(`/api/cvs/${cv.id}`, { method: "DELETE" });
-          router.replace("/");
-        }}
-      >
+      <button type="button" className="danger" onClick={() => setConfirmDelete(true)} data-testid="delete-cv">
         {t("cv.delete")}
       </button>
+      {deleteProblem && (
+        <p className="notice-error" role="alert" data-testid="delete-cv-error">
+          {deleteProblem}
+        </p>
+      )}
+      <ConfirmDialog
+        open={confirmDelete}
+        title={t("confirm.deleteCvTitle")}
+        body={t("confirm.deleteCvBody", { title: cv.title })}
+        confirmLabel={t("confirm.deleteCvConfirm")}
+        cancelLabel={t("confirm.keepCv")}
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={async () => {
+          setConfirmDelete(false);
+          try {
+            await api(`/api/cvs/${cv.id}`, { method: "DELETE" });
+          } catch (err) {
+            // Already deleted (on another device) is what the user asked for; anything else is said where they clicked.
+            if (!(err instanceof ApiError && err.code === "cv_not_found")) {
+              setDeleteProblem(err instanceof ApiError ? errorText(err.code, err.message) : t("error.offline"));
+              return;
+            }
+          }
+          router.replace("/");
+        }}
+        testId="confirm-delete-cv"
+      />
     </div>
   );
 }

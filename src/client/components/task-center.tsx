@@ -6,6 +6,7 @@ import { formatDuration, useI18n } from "@/client/i18n";
 import type { LocalTask } from "@/client/task-sync/merge";
 import { useTaskSync } from "@/client/task-sync/provider";
 import { isActiveStatus } from "@/shared/tasks";
+import { ConfirmDialog } from "./confirm-dialog";
 
 const ICON: Record<string, string> = { completed: "✓", failed: "!", cancelled: "⨯", queued: "…", running: "▸" };
 
@@ -33,11 +34,13 @@ export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }
   const history = tasks.filter((task) => !isActiveStatus(task.status) || task.ghost);
   const now = useNow(open && active.length > 0);
   const panel = useRef<HTMLElement>(null);
+  const [confirmClear, setConfirmClear] = useState(false);
 
   useEffect(() => {
     if (!open) return;
     panel.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    // Escape in an open confirmation closes the confirmation only.
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !document.querySelector("dialog[open]") && onClose();
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
   }, [open, onClose]);
@@ -63,7 +66,7 @@ export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }
           {active.map((task) => (
             <li key={task.id} className="task" data-task-id={task.id} data-status={task.status}>
               <div className="task__row">
-                <strong className="task__title">{task.title}</strong>
+                <strong className="task__title" title={task.title}>{task.title}</strong>
                 <button type="button" className="danger" onClick={() => void cancel(task.id)} aria-label={`${t("tasks.cancel")}: ${task.title}`}>
                   {t("tasks.cancel")}
                 </button>
@@ -84,11 +87,25 @@ export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }
         <div className="task__row">
           <h3 id="history-heading">{t("tasks.history")}</h3>
           {history.length > 0 && (
-            <button type="button" onClick={() => void purge()} data-testid="clear-finished">
+            <button type="button" onClick={() => setConfirmClear(true)} data-testid="clear-finished">
               {t("tasks.clearFinished")}
             </button>
           )}
         </div>
+        <ConfirmDialog
+          open={confirmClear && history.length > 0}
+          title={t("confirm.clearTitle")}
+          body={t("confirm.clearBody", { n: history.length })}
+          confirmLabel={t("confirm.clearConfirm", { n: history.length })}
+          cancelLabel={t("confirm.cancel")}
+          onCancel={() => setConfirmClear(false)}
+          onConfirm={() => {
+            setConfirmClear(false);
+            void purge();
+          }}
+          fallbackFocus={() => panel.current}
+          testId="confirm-clear"
+        />
         {history.length === 0 && <p className="muted">{t("tasks.noHistory")}</p>}
         <ul className="task-list" data-testid="history-tasks">
           {history.map((task) => {
@@ -100,11 +117,11 @@ export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }
                     {ICON[task.status]}
                   </span>
                   {cvId ? (
-                    <Link className="task__title" href={`/cvs/${cvId}`} onClick={onClose} title={t("tasks.openCv")}>
+                    <Link className="task__title" href={`/cvs/${cvId}`} onClick={onClose} title={`${t("tasks.openCv")}: ${task.title}`}>
                       {task.title}
                     </Link>
                   ) : (
-                    <span className="task__title">{task.title}</span>
+                    <span className="task__title" title={task.title}>{task.title}</span>
                   )}
                   {canRetry(task) && (
                     <button type="button" onClick={() => void retry(task.id)}>
@@ -119,7 +136,7 @@ export function TaskCenter({ open, onClose }: { open: boolean; onClose(): void }
                   <span data-testid="task-status">{t(`status.${task.status}` as never)}</span>
                   {task.finishedAt && task.startedAt ? <> · {t("tasks.took", { s: formatDuration(task.finishedAt - task.startedAt) })}</> : null} · {from(task)}
                 </div>
-                {task.error && <p className="error">{task.error.message}</p>}
+                {task.error && <p className="error task__error">{task.error.message}</p>}
               </li>
             );
           })}

@@ -37,12 +37,19 @@ export function useCvList() {
 }
 
 function ImportCard() {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
   const { startImport } = useTaskSync();
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  /** Why the last upload was refused, said where the file was chosen (the toast says it too). */
+  const [problem, setProblem] = useState<{ file: string; code: string; message: string } | null>(null);
   const take = (files: FileList | null) => {
-    for (const file of Array.from(files ?? [])) void startImport(file);
+    const list = Array.from(files ?? []);
+    if (list.length) setProblem(null);
+    for (const file of list)
+      void startImport(file).then((res) => {
+        if (!res.ok) setProblem(res.offline ? { file: file.name, code: "offline", message: "" } : { file: file.name, code: res.code, message: res.message });
+      });
   };
   return (
     <section className="card" aria-labelledby="import-title">
@@ -78,6 +85,11 @@ function ImportCard() {
           }}
         />
         <p className="muted small">{t("import.limits")}</p>
+        {problem && (
+          <p className="notice-error" role="alert" data-testid="import-error">
+            <strong>{problem.file}</strong>: {errorText(problem.code, problem.message)}
+          </p>
+        )}
       </div>
     </section>
   );
@@ -91,7 +103,8 @@ interface OfferDraft {
 const emptyOffer = (): OfferDraft => ({ text: "", title: "", company: "" });
 
 function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
-  const { t } = useI18n();
+  const { t, errorText } = useI18n();
+  const [sending, setSending] = useState(false);
   const { startGenerate } = useTaskSync();
   const [base, setBase] = useState("");
   const [offers, setOffers] = useState<OfferDraft[]>([emptyOffer()]);
@@ -106,8 +119,14 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
     }
     setProblem(null);
     const payload: JobOffer[] = offers.map((o) => ({ text: o.text.trim(), ...(o.title.trim() ? { title: o.title.trim() } : {}), ...(o.company.trim() ? { company: o.company.trim() } : {}) }));
-    void startGenerate(baseId, payload);
-    setOffers([emptyOffer()]);
+    const sent = offers;
+    setSending(true);
+    void startGenerate(baseId, payload).then((res) => {
+      setSending(false);
+      // The pasted offers are cleared only once the server took them; refused or unsent, they stay for another try.
+      if (res.ok) setOffers((current) => (current === sent ? [emptyOffer()] : current));
+      else setProblem(res.offline ? t("error.offline") : errorText(res.code, res.message));
+    });
   };
   const update = (i: number, patch: Partial<OfferDraft>) => setOffers((list) => list.map((o, j) => (j === i ? { ...o, ...patch } : o)));
 
@@ -122,7 +141,7 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
             {t("generate.base")}
             <select value={baseId} onChange={(e) => setBase(e.target.value)} data-testid="base-cv">
               {cvs.map((cv) => (
-                <option key={cv.id} value={cv.id}>
+                <option key={cv.id} value={cv.id} title={cv.title}>
                   {cv.title}
                 </option>
               ))}
@@ -153,7 +172,7 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
             </fieldset>
           ))}
           {problem && (
-            <p className="error" role="alert">
+            <p className="notice-error" role="alert" data-testid="generate-error">
               {problem}
             </p>
           )}
@@ -163,7 +182,7 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
                 {t("generate.addOffer")}
               </button>
             )}
-            <button type="submit" className="primary" data-testid="generate-submit">
+            <button type="submit" className="primary" data-testid="generate-submit" disabled={sending}>
               {t("generate.submit", { n: offers.length })}
             </button>
           </div>
@@ -181,7 +200,7 @@ function CvList({ cvs, hasMore, loadMore }: { cvs: CvSummary[]; hasMore: boolean
     <ul className="cv-list" data-testid="cv-list">
       {cvs.map((cv) => (
         <li key={cv.id} className="cv-item" data-cv-id={cv.id}>
-          <Link href={`/cvs/${cv.id}`} className="cv-item__title">
+          <Link href={`/cvs/${cv.id}`} className="cv-item__title" title={cv.title}>
             {cv.title}
           </Link>
           <span className={`pill pill--${cv.source}`}>{cv.source === "imported" ? t("list.imported") : t("list.generated")}</span>

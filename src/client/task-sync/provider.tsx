@@ -29,9 +29,16 @@ export const POLL_MS = 3000;
 export interface Toast {
   id: string;
   taskId: string;
-  status: "completed" | "failed" | "cancelled";
+  /** "rejected": the server refused an action of this page (shown in this tab only, with its reason). */
+  status: "completed" | "failed" | "cancelled" | "rejected";
   title: string;
+  /** For "rejected": the server's stable error code and its (English) message, the fallback for unknown codes. */
+  code?: string;
+  message?: string;
 }
+
+/** How a creation request ended: the caller keeps its inputs and shows the reason unless it is ok. */
+export type SendResult = { ok: true } | { ok: false; offline: true } | { ok: false; offline: false; code: string; message: string };
 
 interface TaskSyncValue {
   tasks: LocalTask[];
@@ -42,8 +49,8 @@ interface TaskSyncValue {
   deviceId: string;
   toasts: Toast[];
   dismissToast(id: string): void;
-  startImport(file: File): Promise<void>;
-  startGenerate(cvId: string, offers: JobOffer[]): Promise<void>;
+  startImport(file: File): Promise<SendResult>;
+  startGenerate(cvId: string, offers: JobOffer[]): Promise<SendResult>;
   cancel(taskId: string): Promise<void>;
   remove(taskId: string): Promise<void>;
   purge(): Promise<void>;
@@ -89,7 +96,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         const before = known.get(task.id);
         const wasActive = before === undefined ? task.createdAt >= loadedAt.current - 1000 : before === "queued" || before === "running";
         if (wasActive && !isActiveStatus(task.status) && !(task as LocalTask).ghost) {
-          const status = task.status as Toast["status"];
+          const status = task.status as Exclude<Toast["status"], "rejected">;
           if (status === "completed" && CV_JOBS.has(task.type)) setCvRevision((r) => r + 1);
           void onceAcrossTabs(`${task.id}:${status}`, () =>
             setToasts((list) => [...list.slice(-4), { id: `${task.id}:${status}`, taskId: task.id, status, title: task.title }]),
@@ -202,12 +209,21 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     [commit],
   );
 
+  /** Tells this tab that the server refused one of its actions, whether or not the task center is open. */
+  const reject = useCallback((err: ApiError, title: string, key: string) => {
+    setError(err.message);
+    setToasts((list) => [
+      ...list.filter((toast) => toast.id !== `rejected:${key}`).slice(-4),
+      { id: `rejected:${key}`, taskId: key, status: "rejected", title, code: err.code, message: err.message },
+    ]);
+  }, []);
+
   /**
    * Sends a creation. Its optimistic tasks stay pending while the request is in flight, however long an
    * upload takes; if it never gets through they become ghosts with a retry.
    */
   const send = useCallback(
-    async (url: string, init: { method: string; body?: BodyInit }, ids: string[]) => {
+    async (url: string, init: { method: string; body?: BodyInit }, ids: string[]): Promise<SendResult> => {
       let body: { task?: BackgroundTask; tasks?: BackgroundTask[] };
       try {
         body = await api(url, init);
@@ -220,21 +236,23 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
             if (task?.pending) next.set(id, { ...task, inFlight: false });
           }
           commit(next);
-          return;
+          return { ok: false, offline: true };
         }
         // Refused by the server: failed at once, with its reason.
         const next = new Map(tasksRef.current);
         for (const id of ids) {
           const task = next.get(id);
-          if (task) next.set(id, { ...task, pending: false, inFlight: false, ghost: true, status: "failed", error: { code: "rejected", message: err.message } });
+          if (task) next.set(id, { ...task, pending: false, inFlight: false, ghost: true, status: "failed", error: { code: err.code, message: err.message } });
         }
         commit(next);
-        setError(err.message);
-        return;
+        const titles = ids.map((id) => next.get(id)?.title).filter((title): title is string => Boolean(title));
+        reject(err, titles.length > 1 ? `${titles[0]} (+${titles.length - 1})` : (titles[0] ?? ""), ids[0] ?? url);
+        return { ok: false, offline: false, code: err.code, message: err.message };
       }
       confirm(body.tasks ?? (body.task ? [body.task] : []));
+      return { ok: true };
     },
-    [commit, confirm],
+    [commit, confirm, reject],
   );
 
   /** Uploads `file` under `id` (the same id again is idempotent on the server). */
@@ -244,7 +262,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       const form = new FormData();
       form.set("file", file);
       form.set("id", id);
-      await send("/api/background-tasks/import-pdf", { method: "POST", body: form }, [id]);
+      return send("/api/background-tasks/import-pdf", { method: "POST", body: form }, [id]);
     },
     [send],
   );
@@ -253,7 +271,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     async (file: File) => {
       const id = crypto.randomUUID();
       addOptimistic(optimisticTask(id, "import-pdf", `Import ${file.name}`, deviceId(), undefined));
-      await upload(file, id);
+      return upload(file, id);
     },
     [addOptimistic, upload],
   );
@@ -270,7 +288,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
           }),
         ),
       );
-      await send("/api/background-tasks/generate-cv", { method: "POST", body }, ids);
+      return send("/api/background-tasks/generate-cv", { method: "POST", body }, ids);
     },
     [addOptimistic, send],
   );
@@ -310,19 +328,20 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
 
   /** Sends a deletion of `ids` (already hidden here); if the server refuses it, they show again. */
   const act = useCallback(
-    async (url: string, init: RequestInit, ids: string[]) => {
+    async (url: string, init: RequestInit, ids: string[], title: string) => {
       try {
         await api(url, init);
       } catch (err) {
         // Already gone (deleted on another device) is what the user wanted.
         if ((err as { status?: number }).status !== 404) {
-          setError(err instanceof Error ? err.message : String(err));
+          if (err instanceof ApiError) reject(err, title, url);
+          else setError(err instanceof Error ? err.message : String(err));
           for (const id of ids) deletedRef.current = forgetDeletion(deletedRef.current, id);
         }
       }
       await syncNow(); // every device changes; this one sees it at once
     },
-    [syncNow],
+    [syncNow, reject],
   );
 
   /** Hides tasks deleted here at once, and keeps them hidden from stale copies until the server confirms. */
@@ -341,14 +360,16 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
 
   const cancel = useCallback(
     async (taskId: string) => {
+      const title = tasksRef.current.get(taskId)?.title ?? "";
       const res = await api<TaskResponse>(`/api/background-tasks/sync?taskId=${taskId}&action=cancel`, { method: "DELETE" }).catch((err: Error) => {
-        setError(err.message);
+        if (err instanceof ApiError) reject(err, title, `cancel:${taskId}`);
+        else setError(err.message);
         return null;
       });
       if (res) commit(applyChange(tasksRef.current, { taskId, kind: "upsert", task: res.task }, deletedRef.current));
       await syncNow();
     },
-    [commit, syncNow],
+    [commit, syncNow, reject],
   );
 
   const remove = useCallback(
@@ -360,8 +381,9 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         filesRef.current.delete(taskId);
         return commit(next);
       }
+      const title = tasksRef.current.get(taskId)?.title ?? "";
       dropLocal([taskId]);
-      await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" }, [taskId]);
+      await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" }, [taskId], title);
     },
     [act, commit, dropLocal],
   );
@@ -371,7 +393,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     if (ghosts.length) commit(new Map([...tasksRef.current].filter(([, task]) => !task.ghost)));
     const finished = [...tasksRef.current.values()].filter((task) => !isActiveStatus(task.status) && !task.pending).map((task) => task.id);
     dropLocal(finished);
-    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" }, finished);
+    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" }, finished, "");
   }, [act, commit, dropLocal]);
 
   const dismissToast = useCallback((id: string) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
