@@ -17,7 +17,7 @@ export const POST = withUser(async ({ request, user, app }) => {
   const form = await readMultipartBounded(request, {
     fileField: "file",
     maxFileBytes: MAX_PDF_BYTES,
-    tooLargeMessage: "The upload is larger than 10 MB. Export a lighter PDF and try again.",
+    tooLargeMessage: "The file is larger than 10 MB; the limit is 10 MB. Export a lighter PDF (fewer or smaller images) and try again.",
     tooLargeCode: "file_too_large",
   });
   if (!form.file) throw badRequest("Attach your CV's PDF in a form field named 'file'.", "file_missing");
