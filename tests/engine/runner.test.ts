@@ -457,7 +457,9 @@ describeBackends("runner", (backend) => {
     await untilTask(engine, userId, id, (t) => t.status === "completed");
     off();
     expect(progressEvents.length).toBeGreaterThanOrEqual(10);
-    expect(claims).toBeLessThanOrEqual(4); // start, creation, completion (and one folded pass)
+    // Start, creation, completion, and a folded pass or two depending on timing (5 seen on PostgreSQL): a
+    // handful, not one per progress write (waking on every change made 23 claim queries for these 20 steps).
+    expect(claims).toBeLessThanOrEqual(6);
   });
 });
 
