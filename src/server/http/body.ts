@@ -8,17 +8,22 @@ export const MAX_JSON_BYTES = 2 * 1024 * 1024;
 
 export const tooLarge = (message: string, code = "body_too_large") => new AppError(413, code, message);
 
+/** A declared Content-Length over `limit` is refused before a byte of the body is read (413 with `message`). */
+export async function refuseDeclaredOver(request: Request, limit: number, message: string, code?: string): Promise<void> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge(message, code);
+  }
+}
+
 /**
  * Reads a request body, never holding more than `limit` bytes: a declared Content-Length over the limit is
  * refused before reading anything, and a chunked body is refused as soon as it goes past the limit (the rest
  * is never read). Throws a 413 with `message`.
  */
 export async function readBodyBounded(request: Request, limit: number, message: string, code?: string): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) {
-    await request.body?.cancel().catch(() => {});
-    throw tooLarge(message, code);
-  }
+  await refuseDeclaredOver(request, limit, message, code);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { badRequest } from "../errors";
-import { tooLarge } from "./body";
+import { refuseDeclaredOver, tooLarge } from "./body";
 
 export interface MultipartUpload {
   /** The one file of the form (its field name is given by the caller), or null when none was sent. */
@@ -23,13 +23,9 @@ export async function readMultipartBounded(
 ): Promise<MultipartUpload> {
   const contentType = request.headers.get("content-type") ?? "";
   const invalid = () => badRequest("Send the PDF as multipart/form-data, in a field named 'file'.", "invalid_upload");
-  const declared = request.headers.get("content-length");
   // The envelope (boundaries, headers, the id field) takes a few hundred bytes; 256 KB is ample.
   const maxBodyBytes = opts.maxFileBytes + 256 * 1024;
-  if (declared !== null && Number(declared) > maxBodyBytes) {
-    await request.body?.cancel().catch(() => {});
-    throw tooLarge(opts.tooLargeMessage, opts.tooLargeCode);
-  }
+  await refuseDeclaredOver(request, maxBodyBytes, opts.tooLargeMessage, opts.tooLargeCode);
   if (!request.body || !contentType.toLowerCase().startsWith("multipart/form-data")) throw invalid();
 
   let parser: busboy.Busboy;
