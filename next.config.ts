@@ -1,10 +1,14 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 import { API_CONTENT_SECURITY_POLICY, HSTS_HEADER, STATIC_SECURITY_HEADERS } from "./src/server/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Packages with wasm, native bindings or worker files must be loaded by Node, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "pdfjs-dist", "pdfkit"],
   poweredByHeader: false,
+  // Every page's <title> in the first HTML, for every browser: streamed metadata reaches the page later, and
+  // a page without a title meanwhile is what a screen reader announces (axe: document-title).
+  htmlLimitedBots: /.*/,
   async headers() {
     return [
       { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
@@ -15,4 +19,7 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+// Points next-intl at the request config that picks each page's locale and messages.
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
+
+export default withNextIntl(nextConfig);

@@ -3,7 +3,9 @@
  * client's own X-Forwarded-For unchanged and drops the socket's address when there is one, so the app could
  * never know who is really calling. Here the client address is computed from the socket (and from
  * X-Forwarded-For only as far as TRUST_PROXY hops allow) and handed to the app in a header whose name is
- * random per process; any header of that family a client sends is removed first.
+ * random per process; any header of that family a client sends is removed first. It also answers the two
+ * endpoints every device calls all the time (the delta poll and the push stream) before Next.js's pipeline:
+ * src/server/http/hot-path.ts.
  *
  *   node --import tsx server.ts [-p PORT] [-H HOSTNAME]     (npm start / npm run serve)
  */
@@ -13,7 +15,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import next from "next";
 import { loadConfig } from "./src/server/config";
+import { getApp } from "./src/server/app";
 import { CLIENT_IP_HEADER_ENV, CLIENT_IP_HEADER_PREFIX, clientAddress } from "./src/server/http/client-ip";
+import { createHotPath } from "./src/server/http/hot-path";
 
 const { values } = parseArgs({
   options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
@@ -67,11 +71,15 @@ function admitPushRequest(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
+// The delta poll and the push stream, answered before Next.js (see src/server/http/hot-path.ts).
+const hotPath = createHotPath(getApp);
+
 const server = createServer((req, res) => {
   for (const name of Object.keys(req.headers)) if (name.startsWith(CLIENT_IP_HEADER_PREFIX)) delete req.headers[name];
   const address = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
   if (address) req.headers[ipHeader] = address;
   if (req.url?.startsWith("/api/background-tasks/events") && !admitPushRequest(req, res)) return;
+  if (hotPath.handle(req, res)) return;
   void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;

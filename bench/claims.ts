@@ -1,7 +1,8 @@
 /**
  * The claim on PostgreSQL (TEST_DATABASE_URL, a fresh schema dropped afterwards), with 30 users holding 20
  * queued tasks each:
- *   claim_p50_ms / claim_p99_ms   one claim (round-robin candidate query + the claiming transaction), then its completion
+ *   claim_p50_ms / claim_p99_ms   one claim (one statement: candidates, locks, busy count, clock bump, update), then its completion
+ *   claim_only_p50_ms             the claim alone
  *   rr_candidates_ms              the round-robin candidate query alone (each user's head, least recently started user first)
  *   fifo_candidates_ms            the former global-FIFO candidate query on the same rows, side by side
  *   latecomer_claims_ahead        claims made before a task created by a 31st user, after the 600, starts (global FIFO: 600)
@@ -49,10 +50,12 @@ try {
     order by t.created_at, t.seq limit 10`);
 
   const claimTimes: number[] = [];
+  const claimOnly: number[] = [];
   let claimsAhead = -1;
   for (let n = 0; ; n++) {
     const t0 = performance.now();
     const row = await engine.store.claimNext("bench", 2, 30_000);
+    claimOnly.push(performance.now() - t0);
     if (!row) break;
     await engine.store.complete({ taskId: row.id, userId: row.userId, owner: "bench", attempt: row.attempts }, async () => null);
     claimTimes.push(performance.now() - t0);
@@ -62,6 +65,7 @@ try {
   printResult({
     claim_p50_ms: percentile(claimTimes, 50),
     claim_p99_ms: percentile(claimTimes, 99),
+    claim_only_p50_ms: percentile(claimOnly, 50),
     rr_candidates_ms: rr,
     fifo_candidates_ms: fifo,
     latecomer_claims_ahead: claimsAhead,

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { checkHost, policyFromEnv } from "@/server/http/guard";
+import { PAGE_PATH_HEADER } from "@/shared/next-path";
 import { HSTS_HEADER, pageContentSecurityPolicy } from "@/server/http/security-headers";
 
 const policy = policyFromEnv();
@@ -18,6 +19,8 @@ export function proxy(request: NextRequest) {
   const csp = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // The page asked for, so that a signed-out visit can come back to it after signing in.
+  requestHeaders.set(PAGE_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);

@@ -1,11 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { buildIfStale } from "./build";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const serverScript = path.join(root, "server.ts");
 
 export interface AppServer {
@@ -31,15 +31,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `next build` (production build of the app as it is now). SKIP_BUILD=1 reuses the build already there. */
+/**
+ * A production build of the app as it is now: built only when the sources changed since the last build
+ * (scripts/lib/build.ts). SKIP_BUILD=1 uses whatever build is there.
+ */
 export function buildApp(): void {
   if (process.env.SKIP_BUILD === "1") return;
-  const res = spawnSync(process.execPath, [nextBin, "build"], {
-    cwd: root,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-    encoding: "utf8",
-  });
-  if (res.status !== 0) throw new Error(`next build failed:\n${res.stdout}\n${res.stderr}`);
+  buildIfStale({ quiet: true });
 }
 
 /** Starts the built app with `next start` on a fresh embedded database (unless env says otherwise). */

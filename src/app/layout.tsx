@@ -1,26 +1,28 @@
 import type { Metadata, Viewport } from "next";
-import { headers } from "next/headers";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { I18nProvider } from "@/client/i18n";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "CV Tasks",
-  description: "Import your CV from a PDF and tailor it to job offers.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations();
+  return { title: { default: t("app.name"), template: `%s · ${t("app.name")}` }, description: t("meta.description") };
+}
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Every page is rendered per request, so that Next.js can put the request's CSP nonce (src/proxy.ts) on its scripts.
-  await headers();
+  // Every page is rendered per request (the locale and session are read from it), so that Next.js can also put
+  // the request's CSP nonce (src/proxy.ts) on its scripts.
+  const locale = await getLocale();
+  const t = await getTranslations("nav");
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body>
         <a href="#main" className="skip">
-          Skip to content
+          {t("skip")}
         </a>
-        <I18nProvider>{children}</I18nProvider>
+        <NextIntlClientProvider>{children}</NextIntlClientProvider>
       </body>
     </html>
   );

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { createAuth, resolveAuthSecret, type Auth } from "./auth/auth";
 import { loadConfig, type AppConfig } from "./config";
@@ -8,6 +9,8 @@ import { sql } from "drizzle-orm";
 import { InProcessEventBus, TaskEngineEvents, type TaskEventBus } from "./tasks/events";
 import { PostgresEventBus } from "./tasks/pg-bus";
 import { liveSessionIds } from "./auth/sessions";
+import { SessionCache } from "./auth/session-cache";
+import { UserClocks } from "./tasks/user-clocks";
 import { PushStreams } from "./tasks/event-stream";
 import { TaskFeed } from "./tasks/feed";
 import { TaskProcessRegistry } from "./tasks/registry";
@@ -29,12 +32,18 @@ export interface App {
   /** The open push streams and their bounds. */
   push: PushStreams;
   types: TaskTypes;
+  /** Where uploads are written as they stream in, before their task takes them over (see input-files.ts). */
+  uploads: InputFileDirectory;
   /** Null when no LLM is configured: the jobs run offline. */
   llm: LlmClient | null;
   registry: TaskProcessRegistry;
   /** Null when this process runs no tasks (RUNNER_ENABLED=false). */
   runner: TaskRunner | null;
   auth: Auth;
+  /** Sessions kept in memory, dropped everywhere through the bus when they end. */
+  sessions: SessionCache;
+  /** Each user's task clock in memory, kept current by the bus: idle polls touch no database. */
+  clocks: UserClocks;
   /** Stops the runner (giving running tasks `graceMs` to finish), then closes the connections. */
   close(graceMs?: number): Promise<void>;
   /** What close() is doing (null before it is called), for a shutdown that hangs. */
@@ -67,8 +76,13 @@ export async function createApp(config: AppConfig): Promise<App> {
   try {
     if (bus instanceof PostgresEventBus) await bus.start();
     const store = new TaskStore(database.db, bus, config.tasks, Date.now, events);
+    const clocks = new UserClocks(bus);
+    store.useClocks(clocks);
     // The embedded database runs on this event loop: uploaded files stay out of it (see input-files.ts).
-    if (database.kind === "pglite") await store.keepInputFilesIn(new InputFileDirectory(path.join(config.dataDir, "input-files")));
+    // With PostgreSQL, uploads are staged in a directory of this process's own until they go in the database.
+    const uploads = new InputFileDirectory(database.kind === "pglite" ? path.join(config.dataDir, "input-files") : path.join(os.tmpdir(), `cv-tasks-uploads-${process.pid}`));
+    if (database.kind === "pglite") await store.keepInputFilesIn(uploads);
+    else await uploads.sweep(async () => new Set());
     const llm = llmFromConfig(config);
     const types = createTaskTypes({ db: database.db, store, llm });
     const registry = new TaskProcessRegistry(config.tasks.killGraceMs);
@@ -96,10 +110,14 @@ export async function createApp(config: AppConfig): Promise<App> {
       baseURL: config.authUrl,
       allowedHosts: config.authAllowedHosts,
       rateLimit: config.authRateLimit,
+      onSessionEnded: (e) => bus.publishSessionEnded(e),
     });
+    const sessions = new SessionCache(auth, bus);
     await runner?.start();
     const feed = new TaskFeed(bus, store);
     push = new PushStreams({ feed, store, limits: config.push, liveSessions: (ids) => liveSessionIds(database.db, ids) });
+    const streams = push;
+    bus.onSessionEnded((e) => streams.sessionsEnded(e));
     return {
       config,
       database,
@@ -109,10 +127,13 @@ export async function createApp(config: AppConfig): Promise<App> {
       feed,
       push,
       types,
+      uploads,
       llm,
       registry,
       runner,
       auth,
+      sessions,
+      clocks,
       close,
       get closing() {
         return state.closing;

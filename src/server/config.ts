@@ -42,7 +42,7 @@ const envSchema = z.object({
   LLM_TIMEOUT_MS: intFrom(120_000, 1000, 30 * 60 * 1000),
   TASK_TOMBSTONE_TTL_MS: intFrom(24 * 60 * 60 * 1000, 1000, 30 * 24 * 60 * 60 * 1000),
   PUSH_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  PUSH_MAX_STREAMS_PER_USER: intFrom(6, 1, 1000),
+  PUSH_MAX_STREAMS_PER_USER: intFrom(6, 1, 100_000),
   PUSH_MAX_BUFFER_BYTES: intFrom(256 * 1024, 4096, 64 * 1024 * 1024),
   PUSH_STREAM_LIFETIME_MS: intFrom(5 * 60 * 1000, 1000, 24 * 60 * 60 * 1000),
   PUSH_HEARTBEAT_MS: intFrom(15_000, 500, 600_000),

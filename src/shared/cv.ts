@@ -161,12 +161,38 @@ export interface MatchReport {
   hidden?: { section: "work"; index: number; name?: string; position?: string; startDate?: string; endDate?: string; reason: string }[];
 }
 
+/** Why a generation kept the offline result although a model was configured. */
+export const ENGINE_FALLBACK_CODES = ["llm_unavailable", "llm_invalid_answer", "llm_rewrite_rejected"] as const;
+export type EngineFallbackCode = (typeof ENGINE_FALLBACK_CODES)[number];
+
+/**
+ * Which engine wrote a generated CV: the offline engine, or the named model. `fallback`: a model was
+ * configured but its result was not used (its code is translated; `reason` is the detail, in English).
+ */
+export interface CvEngine {
+  kind: "offline" | "llm";
+  model?: string;
+  fallback?: { code: EngineFallbackCode; reason: string };
+}
+
+/** What a generate-cv task's `result` holds. */
+export interface GenerateCvResult {
+  cvId: string;
+  score: number;
+  engine: "offline" | "llm";
+  model?: string;
+  fallbackCode?: EngineFallbackCode;
+  fallbackReason?: string;
+}
+
 export interface CvSummary {
   id: string;
   title: string;
   source: CvSource;
   baseCvId: string | null;
   matchScore: number | null;
+  /** Marked by the user as their main CV (see CvListResponse.mainCvId for the default). */
+  isMain: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -176,11 +202,27 @@ export interface Cv extends CvSummary {
   jobOffer: JobOffer | null;
   matchReport: MatchReport | null;
   taskId: string | null;
+  engine: CvEngine | null;
+  /** The base CV of a generated one, with its current title; null when there is none or it was deleted. */
+  baseCv: { id: string; title: string } | null;
 }
 
+export const cvTitleSchema = z.string().trim().min(1).max(200);
+
 export const cvPatchSchema = z.object({
-  title: z.string().trim().min(1).max(200).optional(),
+  title: cvTitleSchema.optional(),
   content: cvContentSchema.optional(),
+  /** true: this becomes the main CV (the previous one is unmarked); false: unmarked, the default applies again. */
+  main: z.boolean({ message: "main must be true or false" }).optional(),
+});
+export type CvPatch = z.infer<typeof cvPatchSchema>;
+
+export const cvDuplicateSchema = z.object({ title: cvTitleSchema.optional() });
+
+/** Puts an entry the tailoring hid back into the generated CV, from its base CV. */
+export const restoreHiddenSchema = z.object({
+  section: z.literal("work", { message: "section must be work" }),
+  index: z.number({ message: "index must be a number" }).int().min(0).max(1000),
 });
 
 /** "Mar 2020 – Present": the printed text when there is one, else the normalised date; "" without a start. */
@@ -199,6 +241,11 @@ export interface CvListResponse {
   cvs: CvSummary[];
   /** Pass back as `?cursor=` for the next page; null on the last page. */
   nextCursor: string | null;
+  /**
+   * The base CV to tailor from by default: the one marked main, else the latest imported one (else the
+   * latest), on any page; null without CVs. Sent with every page, so a main CV beyond the first is known.
+   */
+  main: CvSummary | null;
 }
 
 export const cvListQuerySchema = z.object({

@@ -17,6 +17,18 @@ export interface TaskError {
   code: string;
 }
 
+/** A stage a running task went through, and when it began (epoch ms). */
+export interface TaskStageEntry {
+  stage: string;
+  at: number;
+}
+
+/** The input files of a user's latest failed or cancelled imports that the server keeps for a retry from any device. */
+export const KEPT_INPUTS_PER_USER = 3;
+
+/** A task records at most this many stages per attempt: handlers have a handful; the bound keeps a row small. */
+export const MAX_TASK_STAGES = 20;
+
 /**
  * A task as every API answer and push frame shows it: what a device renders, never the task's input
  * (`payload`: a job offer can be 50 KB), which only the worker reads. `result` is the job's small summary
@@ -25,14 +37,23 @@ export interface TaskError {
 export interface BackgroundTask {
   id: string;
   type: string;
+  /** As stored (English for generated titles): shown when `titleParams` is null. */
   title: string;
+  /** What the UI builds the title from, in the reader's language, with the task's type ({file}, {subject}). */
+  titleParams: Record<string, string> | null;
   status: TaskStatus;
   progress: number;
   stage: string | null;
+  /** The current attempt's stages, in order, with when each began (the task center's timeline). */
+  stages: TaskStageEntry[];
   result: unknown;
   error: TaskError | null;
   /** The last device that acted on the task. */
   deviceId: string | null;
+  /** The server still holds the task's input file (an import), so any device can retry it. */
+  inputKept: boolean;
+  /** The device that created the task. */
+  createdByDeviceId: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;
@@ -58,6 +79,11 @@ export interface TaskResponse {
   task: BackgroundTask;
 }
 
+/** Tasks created together (`POST …/sync` with `{tasks}`, or one generation per offer), in the order asked. */
+export interface TasksResponse {
+  tasks: BackgroundTask[];
+}
+
 export interface PurgeResponse {
   deleted: number;
 }
@@ -68,7 +94,8 @@ export interface DeleteResponse {
 }
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; status?: TaskStatus };
+  /** `fields`: with `invalid_fields`, each problem's field path and code (see shared/cv-fields.ts). */
+  error: { code: string; message: string; status?: TaskStatus; fields?: { path: string; code: string; max?: number }[] };
 }
 
 export const taskIdSchema = z.uuid({ message: "taskId must be a UUID" });
@@ -91,6 +118,15 @@ export const createTaskSchema = z.object({
 });
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
 
+/** The most tasks one request may create together (each still counts against the user's active limit). */
+export const MAX_TASKS_PER_REQUEST = 50;
+export const createTasksSchema = z.object({
+  tasks: z
+    .array(createTaskSchema)
+    .min(1, { message: "tasks must hold at least one task" })
+    .max(MAX_TASKS_PER_REQUEST, { message: `at most ${MAX_TASKS_PER_REQUEST} tasks can be created in one request` }),
+});
+
 export const purgeBodySchema = z
   .object({ taskIds: z.array(taskIdSchema).max(1000).optional() })
   .optional();
@@ -107,3 +143,8 @@ export const syncGetQuerySchema = z.object({
   since: cursorSchema.optional(),
   taskId: taskIdSchema.optional(),
 });
+
+/** POST /api/background-tasks/retry: start a failed or cancelled task again as a new task (`id`: its new id). */
+export const retryTaskBodySchema = z.object({ taskId: taskIdSchema, id: taskIdSchema });
+/** POST /api/background-tasks/restore: undo the deletion of a finished task, seconds after it. */
+export const restoreTaskBodySchema = z.object({ taskId: taskIdSchema });

@@ -424,6 +424,29 @@ describe("fair and bounded use", () => {
     expect(left).toEqual([fourth]);
   });
 
+  it("keeps a user's tombstone when another user reuses the deleted task's id: the first user's devices still drop it", async () => {
+    const owner = alice;
+    const reuser = await ApiClient.signUp(url);
+    const id = randomUUID();
+    const pdf = await cvPdf(people.ada);
+    const first = await owner.upload<TaskResponse>(IMPORT, pdf, "ada.pdf", { id });
+    expect(first.status).toBe(202);
+    await finished(owner, id);
+    const { cursor } = (await owner.get<TaskSyncResponse>(SYNC)).body;
+    expect((await owner.delete(`${SYNC}?taskId=${id}`)).status).toBe(200);
+
+    // The id is free again (the task is gone): another user's upload may take it, and it is theirs alone.
+    const reused = await reuser.upload<TaskResponse>(IMPORT, pdf, "ada.pdf", { id });
+    expect(reused.status, JSON.stringify(reused.body)).toBe(202);
+    expect(reused.body.task.id).toBe(id);
+    const delta = (await owner.get<TaskSyncResponse>(`${SYNC}?since=${cursor}`)).body;
+    expect(delta.deleted).toEqual([id]);
+    expect(delta.tasks.map((t) => t.id)).not.toContain(id);
+    const ownerView = await owner.get<ApiErrorBody>(`${SYNC}?taskId=${id}`);
+    expect(ownerView.status).toBe(404);
+    await finished(reuser, id);
+  });
+
   it("falls back to the offline engine when the model answers 200 with an empty body, and says why", async () => {
     expect(aliceCv.task.result).toMatchObject({ engine: "offline", fallbackReason: expect.stringMatching(/empty or not JSON/) });
     const cv = (await alice.get<CvResponse>(`/api/cvs/${aliceCv.cvId}`)).body.cv;

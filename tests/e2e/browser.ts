@@ -1,7 +1,7 @@
 /** Debian's Chromium driven by playwright-core: nothing downloads a browser. */
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, devices, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, devices, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SHOTS = path.resolve("test-results");
@@ -35,6 +35,20 @@ export async function signUp(page: Page, email: string, password = "correct hors
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL((url) => url.pathname === "/");
+  await appReady(page);
+}
+
+/** Waits until the signed-in app has committed its page (AppShell marks <html data-ready>): a key pressed
+ *  before that reaches a control whose handler is not attached yet. */
+export async function appReady(page: Page) {
+  await page.locator("html[data-ready]").waitFor({ state: "attached", timeout: 30_000 });
+}
+
+/** Waits until React has hydrated this element (its props, handlers included, are attached to the node): the
+ *  server's HTML shows a button before its handler exists, and a part of the page can hydrate after the shell. */
+export async function hydrated(locator: Locator) {
+  const handle = await locator.elementHandle({ timeout: 30_000 });
+  await locator.page().waitForFunction((el) => el !== null && Object.keys(el).some((key) => key.startsWith("__reactProps$")), handle, { timeout: 30_000 });
 }
 
 /** Signs in through the UI (another device of the same user). */
@@ -44,4 +58,5 @@ export async function signIn(page: Page, email: string, password = "correct hors
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname === "/");
+  await appReady(page);
 }

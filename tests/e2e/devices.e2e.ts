@@ -139,7 +139,7 @@ describe("multi-device", () => {
     await context.close();
   });
 
-  it("4d. a failed import can be retried on the device that uploaded it (the file is kept in the page); other devices offer no retry", async () => {
+  it("4d. a failed import can be retried from any device: the uploader's page sends its file again, another device uses the server's copy", async () => {
     const email = uniqueEmail("retry");
     const desktop = await (await device(browser, baseUrl)).newPage();
     await signUp(desktop, email);
@@ -151,18 +151,20 @@ describe("multi-device", () => {
     await failed.first().waitFor({ timeout: 30_000 });
     const failedId = await failed.first().getAttribute("data-task-id");
 
+    // The phone never had the file: its Retry starts a new import from the copy the server kept.
     const phone = await (await device(browser, baseUrl, "phone")).newPage();
     await signIn(phone, email);
     await openTasks(phone);
-    await phone.locator(`li[data-task-id="${failedId}"]`).waitFor();
-    expect(await phone.locator(`li[data-task-id="${failedId}"]`).getByRole("button", { name: "Retry" }).count()).toBe(0);
-
-    await failed.first().getByRole("button", { name: "Retry" }).click();
-    // A new task uploads the same file again (it fails again: the file is broken), under a new id.
+    await phone.locator(`li[data-task-id="${failedId}"]`).getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => taskItem(phone, "failed").count(), { timeout: 30_000 }).toBe(2); // it fails again: the file is broken
     await expect.poll(() => taskItem(desktop, "failed").count(), { timeout: 30_000 }).toBe(2);
+
+    // The desktop uploads the same file again from its page.
+    await desktop.locator(`li[data-task-id="${failedId}"]`).getByRole("button", { name: "Retry" }).click();
+    await expect.poll(() => taskItem(desktop, "failed").count(), { timeout: 30_000 }).toBe(3);
     const ids = await taskItem(desktop, "failed").evaluateAll((items) => items.map((i) => i.getAttribute("data-task-id")));
-    expect(new Set(ids).size).toBe(2);
-    expect(await desktop.locator("[data-testid=history-tasks] li").filter({ hasText: "Import broken.pdf" }).count()).toBe(2);
+    expect(new Set(ids).size).toBe(3);
+    expect(await desktop.locator("[data-testid=history-tasks] li").filter({ hasText: "Import broken.pdf" }).count()).toBe(3);
     await shot(desktop, "4d-import-retried");
     await desktop.context().close();
     await phone.context().close();

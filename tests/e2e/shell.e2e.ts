@@ -103,6 +103,9 @@ describe("responsive shell", () => {
         await page.getByTestId("cv-list").locator("li").nth(1).waitFor();
         expect(await overflow(page), "overflow at 320 px in French").toBe(0);
         await shot(page, "shell-320-home-fr");
+        // The account keeps the language for its other devices: back to English for the next widths.
+        await page.getByLabel("Langue").selectOption("en");
+        await page.getByRole("button", { name: "Sign out" }).waitFor();
       }
       await page.context().close();
     }
@@ -116,6 +119,7 @@ describe("errors a person can act on", () => {
     const page = await at(390);
     await signUp(page, uniqueEmail("refused"));
     await page.getByLabel("Language").selectOption("fr");
+    await page.getByRole("button", { name: "Se déconnecter" }).waitFor();
     const notes = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cv-e2e-")), "notes.txt");
     fs.writeFileSync(notes, "Just some notes, not a PDF at all.\n");
     expect(await page.getByTestId("task-center").count()).toBe(0);
@@ -125,13 +129,14 @@ describe("errors a person can act on", () => {
     await toast.waitFor({ timeout: 10_000 });
     expect(await toast.getAttribute("data-code")).toBe("not_a_pdf");
     expect(await toast.getByTestId("toast-reason").innerText()).toBe("Ce fichier n'est pas un PDF. Exportez votre CV en PDF et envoyez ce fichier.");
-    expect(await toast.innerText()).toContain("Non effectué : Import notes.txt");
+    expect(await toast.innerText()).toContain("Non effectué : Import de notes.txt"); // the title too is built in French
     expect(await page.getByTestId("import-error").innerText()).toContain("Ce fichier n'est pas un PDF.");
     expect(await page.getByTestId("task-center").count()).toBe(0); // said without opening the panel
     await shot(page, "shell-390-upload-refused-fr");
 
     // An empty file: another code, another message, in English once the language is switched back.
     await page.getByLabel("Langue").selectOption("en");
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
     const empty = path.join(path.dirname(notes), "empty.pdf");
     fs.writeFileSync(empty, "");
     await page.getByTestId("import-input").setInputFiles(empty);
@@ -183,7 +188,7 @@ describe("confirm before clearing", () => {
     await page.getByTestId("clear-finished").click();
     const dialog = page.getByRole("dialog", { name: "Clear finished tasks?" });
     await dialog.waitFor();
-    expect(await dialog.innerText()).toMatch(/2 finished task\(s\).*every device/s);
+    expect(await dialog.innerText()).toMatch(/2 finished tasks.*every device/s);
     expect(await page.evaluate(() => document.activeElement?.closest("dialog") !== null)).toBe(true); // focus moved into it
     await shot(page, "shell-confirm-clear");
     await dialog.getByRole("button", { name: "Keep them" }).click();
@@ -203,7 +208,7 @@ describe("confirm before clearing", () => {
     expect((await apiFromPage<TaskSyncResponse>(page, SYNC)).tasks.filter((t) => ids.includes(t.id)).length).toBe(2);
 
     await page.getByTestId("clear-finished").click();
-    await dialog.getByRole("button", { name: "Clear 2 task(s)" }).click();
+    await dialog.getByRole("button", { name: "Clear 2 tasks" }).click();
     await expect.poll(() => taskItem(page).count(), { timeout: 5000 }).toBe(0);
     await expect.poll(async () => (await apiFromPage<TaskSyncResponse>(page, SYNC)).tasks.filter((t) => ids.includes(t.id)).length).toBe(0);
     await page.context().close();

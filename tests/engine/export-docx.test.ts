@@ -2,7 +2,7 @@
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { renderCvDocx } from "@/server/cv/export/docx";
-import { buildExportModel } from "@/server/cv/export/model";
+import { buildExportModel } from "@/shared/cv-sections";
 import { renderCvPdf, TEMPLATES } from "@/server/cv/export/pdf";
 import { claire, ivan, wang } from "./export-fixtures";
 import { docxText, pdfText } from "./export-read";

@@ -1,6 +1,6 @@
 /** Dates, languages and file names of exports, the parts a reader sees before opening the file. */
 import { describe, expect, it } from "vitest";
-import { buildExportModel, contentDisposition, detectLanguage, exportFileName, formatItemDates } from "@/server/cv/export/model";
+import { buildExportModel, contentDisposition, detectLanguage, exportFileName, formatItemDates } from "@/shared/cv-sections";
 import { claire, ivan, wang } from "./export-fixtures";
 
 describe("export dates", () => {

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cv as cvTable } from "@/server/db/schema";
+import { cv as cvTable, taskInputFile } from "@/server/db/schema";
 import { getCv, insertCv } from "@/server/cv/repository";
 import type { CvContent } from "@/shared/cv";
 import type { BackgroundTask } from "@/shared/tasks";
@@ -53,6 +53,8 @@ describe("import-pdf, offline", () => {
         const task = await importPdf(engine, userId, await cvPdf(person, layout));
         const done = await untilTask(engine, userId, task.id, finished);
         expect(done.status).toBe("completed");
+        // The uploaded PDF does not outlive its import: the stored copy went with the completion.
+        expect(await engine.database.db.select({ taskId: taskInputFile.taskId }).from(taskInputFile).where(eq(taskInputFile.taskId, task.id))).toEqual([]);
         const { cvId, engine: used } = done.result as { cvId: string; engine: string };
         expect(used).toBe("offline");
         const { content, source, taskId } = await getCv(engine.database.db, userId, cvId);
@@ -87,7 +89,7 @@ describe("import-pdf, offline", () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
-  it("fails a PDF without text, and a corrupt one, with clear messages; the input file is dropped", async () => {
+  it("fails a PDF without text, and a corrupt one, with clear messages; the file is kept for a retry until the task is deleted", async () => {
     const blank = await importPdf(engine, userId, await imageOnlyPdf());
     const broken = await importPdf(engine, userId, corruptPdf());
     const a = await untilTask(engine, userId, blank.id, finished);
@@ -97,8 +99,11 @@ describe("import-pdf, offline", () => {
     expect(b.status).toBe("failed");
     expect(b.error?.code).toBe("unreadable_pdf");
     expect(b.error?.message).toMatch(/could not be read/);
-    expect(await engine.store.inputFileOf(blank.id)).toBeNull();
     expect(await cvsOfTask(engine, broken.id)).toEqual([]);
+    expect(a.inputKept).toBe(true);
+    expect(await engine.store.inputFileOf(blank.id)).not.toBeNull();
+    await engine.store.delete(userId, blank.id);
+    expect(await engine.store.inputFileOf(blank.id)).toBeNull();
   });
 
   it("cancelled within 100 ms of creation: cancelled, and no CV", async () => {
@@ -155,6 +160,9 @@ describe("generate-cv, offline", () => {
     expect(made.content.skills.flatMap((s) => s.keywords ?? []).sort()).toEqual(ada.skills.flatMap((s) => s.keywords ?? []).sort());
     expect(made.content.basics.label).toContain("Go");
     expect(made.content.basics.summary).toMatch(/Senior Backend Engineer/);
+    expect(made.engine).toEqual({ kind: "offline" }); // no model configured: no fallback to report
+    expect(done.result).toEqual(expect.objectContaining({ engine: "offline" }));
+    expect(done.result).not.toHaveProperty("fallbackCode");
   });
 
   it("fails clearly when the base CV was deleted meanwhile", async () => {
@@ -188,6 +196,10 @@ describe("with an OpenAI-compatible LLM", () => {
   });
   afterEach(() => {
     fake.delayMs = 0;
+    fake.chunkChars = 16;
+    fake.chunkDelayMs = 0;
+    fake.onChunk = undefined;
+    fake.dropNext = 0;
     fake.reply = () => "{}";
   });
   afterAll(async () => {
@@ -243,6 +255,49 @@ describe("with an OpenAI-compatible LLM", () => {
     }
   });
 
+  it("generate-cv: progress rises while the model's answer streams in, and the CV and the task name the model", async () => {
+    const reply = JSON.stringify({
+      label: "Senior Backend Engineer · Go, Kubernetes",
+      summary: "Senior Backend Engineer running Go services on Kubernetes and PostgreSQL, with Kafka event pipelines.",
+      work: [{ index: 0, highlights: ada.work[0]!.highlights!.map((h) => h) }],
+    });
+    fake.reply = () => reply;
+    fake.chunkChars = 8;
+    fake.chunkDelayMs = 1600 / Math.ceil(reply.length / 8); // about 1.6 s of streaming: progress writes are coalesced to one a second
+    const seen: { progress: number; stage: string | null; sentChars: number }[] = [];
+    let sentChars = 0;
+    fake.onChunk = (_req, sent) => (sentChars = sent);
+    const task = await generate(engine, userId, baseId);
+    const off = engine.bus.onChange(async (e) => {
+      if (e.taskId !== task.id) return;
+      const t = await engine.store.get(userId, task.id);
+      if (t) seen.push({ progress: t.progress, stage: t.stage, sentChars });
+    });
+    const done = await untilTask(engine, userId, task.id, finished);
+    off();
+    expect(done.status).toBe("completed");
+    // Seen mid-stream: a "writing" progress above the start of the call and below its end, while part of the answer was still unsent.
+    const during = seen.filter((s) => s.stage === "writing" && s.progress > 40 && s.progress < 88 && s.sentChars > 0 && s.sentChars < reply.length);
+    expect(during.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(1);
+    const progress = seen.map((s) => s.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(fake.requests.at(-1)!.body).toMatchObject({ stream: true });
+    expect(done.result).toMatchObject({ engine: "llm", model: "test-model" });
+    const made = await getCv(engine.database.db, userId, (done.result as { cvId: string }).cvId);
+    expect(made.engine).toEqual({ kind: "llm", model: "test-model" });
+  });
+
+  it("generate-cv: a connection the model's server closes before answering is tried once more, on a fresh one", async () => {
+    fake.reply = () => JSON.stringify({ label: "Senior Backend Engineer · Go", summary: "Senior Backend Engineer running Go services.", work: [] });
+    fake.dropNext = 1;
+    const before = fake.requests.length;
+    const task = await generate(engine, userId, baseId);
+    const done = await untilTask(engine, userId, task.id, finished);
+    expect(done.result).toMatchObject({ engine: "llm" });
+    expect(fake.dropNext).toBe(0);
+    expect(fake.requests.length - before).toBe(1); // the dropped one was never read; the second was answered
+  });
+
   it("generate-cv: a rewrite that adds an employer is rejected, the offline result kept, and the reason recorded", async () => {
     fake.reply = () =>
       JSON.stringify({
@@ -253,8 +308,9 @@ describe("with an OpenAI-compatible LLM", () => {
     const task = await generate(engine, userId, baseId);
     const done = await untilTask(engine, userId, task.id, finished);
     expect(done.status).toBe("completed");
-    expect(done.result).toMatchObject({ engine: "offline", fallbackReason: expect.stringMatching(/rejected.*“Stripe”/) });
+    expect(done.result).toMatchObject({ engine: "offline", model: "test-model", fallbackCode: "llm_rewrite_rejected", fallbackReason: expect.stringMatching(/rejected.*“Stripe”/) });
     const made = await getCv(engine.database.db, userId, (done.result as { cvId: string }).cvId);
+    expect(made.engine).toMatchObject({ kind: "offline", model: "test-model", fallback: { code: "llm_rewrite_rejected", reason: expect.stringMatching(/Stripe/) } });
     expect(JSON.stringify(made.content)).not.toContain("Stripe");
     // The offline result: the real current title, and the base CV's own highlights.
     expect(made.content.basics.summary).toMatch(/^Senior Backend Engineer with \d+ years of experience/);

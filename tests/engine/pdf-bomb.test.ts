@@ -86,8 +86,12 @@ describe("PDF decompression bombs", () => {
     expect(childPeak).toBeGreaterThan(0); // the sampler did see the pdf.js process
     expect(childPeak).toBeLessThan(CHILD_BOUND);
     expect(hostGrowth).toBeLessThan(HOST_GROWTH_BOUND);
+    // Kept for a retry (one of the user's latest 3), on disk, until the task is deleted; then it goes with it.
+    expect(done.inputKept).toBe(true);
+    expect(fs.readdirSync(filesDir)).toEqual([`${task.id}.bin`]);
+    await engine.store.delete(userId, task.id);
     expect(await engine.store.inputFileOf(task.id)).toBeNull();
-    expect(fs.readdirSync(filesDir)).toEqual([]); // the bytes went with the task
+    expect(fs.readdirSync(filesDir)).toEqual([]);
   });
 
   it("three bombs at once each fail alone, under the ceiling, and a real CV imports right after", async () => {
@@ -105,8 +109,12 @@ describe("PDF decompression bombs", () => {
 
   it("the upload-time check refuses an object-stream bomb with a 413, three at once included", async () => {
     const sampler = memorySampler();
-    const file = () => new File([new Uint8Array(objStmBomb)], "bomb.pdf", { type: "application/pdf" });
+    // As the upload route hands it over: the file on disk (the multipart reader streamed it there) and its head.
+    const onDisk = path.join(filesDir, "uploaded-bomb.pdf");
+    fs.writeFileSync(onDisk, objStmBomb);
+    const file = () => ({ fileName: "bomb.pdf", path: onDisk, sizeBytes: objStmBomb.byteLength, head: objStmBomb.subarray(0, 1024) });
     const results = await Promise.allSettled([validatePdfUpload(file()), validatePdfUpload(file()), validatePdfUpload(file())]);
+    fs.rmSync(onDisk);
     const { hostGrowth, childPeak } = sampler.stop();
     for (const r of results) {
       expect(r.status).toBe("rejected");

@@ -5,9 +5,13 @@ import { setTimeout as sleepAbortable } from "node:timers/promises";
 import { eq, isNotNull } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
 import { z } from "zod";
-import { backgroundTask, taskTombstone } from "@/server/db/schema";
+import fs from "node:fs";
+import os from "node:os";
+import { backgroundTask, taskInputFile, taskTombstone } from "@/server/db/schema";
+import { InputFileDirectory } from "@/server/tasks/input-files";
 import { RunnerConfigError } from "@/server/tasks/runner";
-import type { TaskContext, TaskDefinition } from "@/server/tasks/types";
+import { TaskFailure, type TaskContext, type TaskDefinition } from "@/server/tasks/types";
+import { KEPT_INPUTS_PER_USER, MAX_TASK_STAGES } from "@/shared/tasks";
 import { createEngine, describeBackends, sleep, untilTask, waitFor, type Engine } from "../helpers/engine";
 
 let engine: Engine;
@@ -63,6 +67,81 @@ describeBackends("runner", (backend) => {
     expect(failed.status).toBe("failed");
     expect(failed.error?.code).toBe(backend === "pglite" ? "interrupted" : "lease_expired");
     expect(await db.select().from(backgroundTask).where(eq(backgroundTask.status, "running"))).toEqual([]);
+  });
+
+  it("records each new stage of a run with when it began, in order, once per stage, up to the bound", async () => {
+    engine = await createEngine({
+      backend,
+      types: [
+        define("staged", async (ctx) => {
+          const written = (percent: number) => engine.events.next("progress", (e) => e.taskId === ctx.taskId && e.percent === percent);
+          ctx.progress(10, "extracting");
+          await written(10);
+          ctx.progress(30, "extracting"); // the same stage again, written: a percentage, not a new step
+          await written(30);
+          ctx.progress(60, "parsing");
+          ctx.progress(90, "saving");
+        }),
+        define("chatty", async (ctx) => {
+          for (let i = 0; i < MAX_TASK_STAGES + 5; i++) ctx.progress(i, `step-${i}`);
+        }),
+      ],
+    });
+    const userId = await engine.addUser();
+    const staged = await create(engine, userId, "staged");
+    const chatty = await create(engine, userId, "chatty");
+    await engine.runner().start();
+    const done = await untilTask(engine, userId, staged, (t) => t.status === "completed");
+    expect(done.stages.map((s) => s.stage)).toEqual(["extracting", "parsing", "saving"]);
+    const times = done.stages.map((s) => s.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times[0]).toBeGreaterThanOrEqual(done.startedAt!);
+    expect(times.at(-1)).toBeLessThanOrEqual(done.finishedAt!);
+    const bounded = await untilTask(engine, userId, chatty, (t) => t.status === "completed");
+    expect(bounded.stages.map((s) => s.stage)).toEqual(Array.from({ length: MAX_TASK_STAGES }, (_, i) => `step-${i}`));
+  });
+
+  it("keeps the input files of a user's latest 3 failed or cancelled tasks, however many end at once; deleting a task deletes its file", async () => {
+    engine = await createEngine({
+      backend,
+      types: [
+        define("upload", async () => {
+          throw new TaskFailure("unreadable", "Not a PDF");
+        }),
+      ],
+    });
+    const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), "cv-tasks-kept-"));
+    if (backend === "pglite") await engine.store.keepInputFilesIn(new InputFileDirectory(filesDir));
+    const userId = await engine.addUser();
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      await engine.store.create(userId, { id, type: "upload", title: `upload ${i}`, payload: {}, inputFile: { fileName: `${i}.pdf`, contentType: "application/pdf", data: new Uint8Array([i, 1, 2, 3]) } }, "dev");
+    }
+    // Eight failures racing each other (eight slots): the bound is taken under the user's lock.
+    await engine.runner({ concurrency: 8, perUserConcurrency: 8 }).start();
+    for (const id of ids) await untilTask(engine, userId, id, (t) => t.status === "failed");
+    const kept = async () => (await engine.database.db.select({ id: taskInputFile.taskId }).from(taskInputFile)).map((r) => r.id).sort();
+    const listed = (await engine.store.list(userId)).tasks;
+    const keptIds = listed.filter((t) => t.inputKept).map((t) => t.id).sort();
+    expect(keptIds).toHaveLength(KEPT_INPUTS_PER_USER);
+    // The latest to finish keep theirs.
+    const byFinish = [...listed].sort((a, b) => b.finishedAt! - a.finishedAt!);
+    expect(byFinish.slice(0, KEPT_INPUTS_PER_USER).every((t) => t.inputKept)).toBe(true);
+    expect(await kept()).toEqual(keptIds);
+    const onDisk = () => fs.readdirSync(filesDir).filter((n) => n.endsWith(".bin")).map((n) => n.slice(0, -4)).sort();
+    if (backend === "pglite") expect(onDisk()).toEqual(keptIds);
+    const copy = await engine.store.keptInputFor(userId, keptIds[0]!);
+    expect(copy).toMatchObject({ fileName: expect.stringMatching(/\.pdf$/) });
+
+    await engine.store.delete(userId, keptIds[0]!);
+    expect(await kept()).toEqual(keptIds.slice(1));
+    if (backend === "pglite") expect(onDisk()).toEqual(keptIds.slice(1));
+    await engine.store.purge(userId);
+    expect(await kept()).toEqual([]);
+    if (backend === "pglite") expect(onDisk()).toEqual([]);
+    fs.rmSync(filesDir, { recursive: true, force: true });
   });
 
   it("a dead runner's task runs again within about a second of its lease expiring (sweeps once a second)", async () => {

@@ -9,7 +9,9 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { IDLE_IN_TRANSACTION_TIMEOUT_MS } from "@/server/db/client";
 import type { TaskResponse } from "@/shared/tasks";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { startAppServer, type AppServer } from "../../scripts/lib/app-server";
@@ -179,6 +181,48 @@ describe("faults on a private PostgreSQL cluster, with real processes", () => {
     }, LEASE_MS + 30_000, "the frozen worker's tasks taken over");
     frozen.process.kill("SIGCONT");
     // The resumed worker did not crash on its lost leases.
+    await expectRecovered(s, "the resume");
+  });
+
+  it("a worker frozen inside a transaction, holding its user's lock: the server ends that transaction, and the other worker takes the tasks over", async () => {
+    const s = await start("frozen-in-tx");
+    const [ann, bob] = await s.addUsers(2);
+    const held = await s.noop(ann!, 8000, { steps: 40 });
+    await waitFor(async () => ((await s.rows([held]))[0]?.status === "running" ? true : null), 30_000, "the task running");
+    const owner = (await s.rows([held]))[0]!.lease_owner!;
+    const frozen = s.workers.find((w) => w.ownerId() === owner)!;
+    // Catch the worker inside one of its transactions: hold the task's row, so that its next progress write,
+    // having taken the user's lock, waits for it; freeze the worker there, then let the write through.
+    const blocker = new pg.Client({ connectionString: s.appUrl });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query("select 1 from background_task where id = $1 for update", [held]);
+      await waitFor(
+        async () =>
+          (
+            await s.admin.query<{ pid: number }>(
+              `select a.pid from pg_stat_activity a
+                where a.usename = 'cv_tasks' and a.wait_event_type = 'Lock'
+                  and exists (select 1 from pg_locks l where l.pid = a.pid and l.relation = 'task_clock'::regclass and l.granted)`,
+            )
+          ).length > 0 || null,
+        30_000,
+        "the worker's write waiting inside its transaction",
+      );
+      frozen.process.kill("SIGSTOP");
+      await blocker.query("commit");
+    } finally {
+      await blocker.end();
+    }
+    const frozenAt = Date.now();
+    // Another user's work goes on meanwhile.
+    const other = await s.noop(bob!, 200);
+    // Taken over: the frozen transaction ended by the server, the lease expired, the task re-queued and run.
+    await waitFor(async () => ((await s.rows([held]))[0]!.lease_owner !== owner ? true : null), LEASE_MS + IDLE_IN_TRANSACTION_TIMEOUT_MS + 15_000, "the frozen worker's task taken over");
+    expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(LEASE_MS);
+    await waitFor(async () => ((await s.rows([other]))[0]!.status === "completed" ? true : null), 30_000, "the other user's task");
+    frozen.process.kill("SIGCONT");
     await expectRecovered(s, "the resume");
   });
 

@@ -107,6 +107,8 @@ export async function createEngine(opts: {
   /** With types "app": the LLM the jobs use (none: offline). */
   llm?: LlmConfig;
   limits?: Partial<StoreLimits>;
+  /** The store's clock (default Date.now): a test can move it past a time window. */
+  now?: () => number;
   killGraceMs?: number;
   poolSize?: number;
 } = {}): Promise<Engine> {
@@ -150,7 +152,7 @@ export async function createEngine(opts: {
     const bus = new InProcessEventBus();
     bus.onChange((e) => changes.push(e));
     const events = new TaskEngineEvents();
-    const store = new TaskStore(db, bus, limits, Date.now, events);
+    const store = new TaskStore(db, bus, limits, opts.now ?? Date.now, events);
     const registry = new TaskProcessRegistry(opts.killGraceMs ?? 2000);
     return {
       bus,

@@ -95,6 +95,25 @@ export function heavyPdf(bytes: number, name = "Quentin Ostrander"): Uint8Array 
 }
 
 /**
+ * `pdf` grown to `bytes` by an incremental update that adds one unused stream of random (incompressible)
+ * bytes, as a CV with large images would be: the same document, read the same way, but a heavy upload.
+ */
+export function paddedPdf(pdf: Uint8Array, bytes: number): Uint8Array {
+  const text = Buffer.from(pdf).toString("latin1");
+  const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(text)?.[1]);
+  const trailer = text.slice(text.lastIndexOf("trailer"));
+  const size = Number(/\/Size\s+(\d+)/.exec(trailer)?.[1]);
+  const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer)?.[1];
+  if (!Number.isFinite(prev) || !Number.isFinite(size) || !root) throw new Error("paddedPdf: not a PDF with a classic cross-reference table");
+  const padding = streamObject("", randomBytes(Math.max(0, bytes - pdf.byteLength - 512)));
+  const obj = Buffer.concat([Buffer.from(`\n${size} 0 obj\n`), padding, Buffer.from("\nendobj\n")]);
+  const objOffset = pdf.byteLength + 1;
+  const xrefOffset = pdf.byteLength + obj.length;
+  const tail = `xref\n0 1\n0000000000 65535 f \n${size} 1\n${String(objOffset).padStart(10, "0")} 00000 n \ntrailer\n<< /Size ${size + 1} /Root ${root} /Prev ${prev} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  return new Uint8Array(Buffer.concat([Buffer.from(pdf), obj, Buffer.from(tail, "latin1")]));
+}
+
+/**
  * The catalog, page tree and page live in an object stream that inflates to `gib` GiB: pdf.js decodes
  * all of it to reach the last object, just to open the document (so at upload time, for the page count).
  */

@@ -105,9 +105,17 @@ describe("CV API", () => {
     expect(patch.body.cv).toMatchObject({ title: "Bruno – design", content: { basics: { label: "Principal Product Designer" } } });
     expect(patch.body.cv.updatedAt).toBeGreaterThanOrEqual(cv.updatedAt);
 
-    const invalid = await alice.patch<ApiErrorBody>(`/api/cvs/${cv.id}`, { content: { ...edited, work: [{ startDate: "last spring" }] } });
+    const invalid = await alice.patch<ApiErrorBody>(`/api/cvs/${cv.id}`, { content: { ...edited, work: [{ startDate: "last spring" }], education: [{ institution: "x".repeat(301) }] } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toMatch(/content\.work\.0\.startDate: dates are YYYY, YYYY-MM or YYYY-MM-DD/);
+    // Every problem, as a code with its field's path, for the editor to show next to the field in the reader's language.
+    expect(invalid.body.error).toMatchObject({ code: "invalid_fields" });
+    expect(invalid.body.error.fields).toEqual(
+      expect.arrayContaining([
+        { path: "content.work.0.startDate", code: "invalid_date" },
+        { path: "content.education.0.institution", code: "too_long", max: 300 },
+      ]),
+    );
     expect((await alice.get<CvResponse>(`/api/cvs/${cv.id}`)).body.cv.content.basics.label).toBe("Principal Product Designer");
 
     const json = await alice.get<Record<string, unknown>>(`/api/cvs/${cv.id}/export?format=json`);
@@ -134,10 +142,38 @@ describe("CV API", () => {
     expect((await alice.get(`/api/cvs/${back.id}`)).status).toBe(404);
   });
 
+  it("marks a main CV (the default base is the latest imported one), renames and duplicates", async () => {
+    const carol = await ApiClient.signUp(baseUrl);
+    const first = await importCv(carol, await cvPdf(ada), "first.pdf");
+    const second = await importCv(carol, await cvPdf(bruno), "second.pdf");
+    let list = (await carol.get<CvListResponse>("/api/cvs?limit=1")).body;
+    expect(list.main).toMatchObject({ id: second.id, isMain: false }); // the latest imported, by default
+    const marked = await carol.patch<CvResponse>(`/api/cvs/${first.id}`, { main: true, title: "Adaline – main" });
+    expect(marked.body.cv).toMatchObject({ isMain: true, title: "Adaline – main" });
+    list = (await carol.get<CvListResponse>("/api/cvs?limit=1")).body;
+    expect(list.cvs.map((c) => c.id)).toEqual([second.id]);
+    expect(list.main).toMatchObject({ id: first.id, isMain: true }); // known beyond the first page
+    const copy = await carol.post<CvResponse>(`/api/cvs/${first.id}/duplicate`, { title: "Adaline – for banks" });
+    expect(copy.status).toBe(201);
+    expect(copy.body.cv).toMatchObject({ title: "Adaline – for banks", isMain: false, content: first.content });
+    expect((await carol.post<CvResponse>(`/api/cvs/${first.id}/duplicate`)).body.cv.title).toBe("Adaline – main (copy)");
+    const badTitle = await carol.patch<ApiErrorBody>(`/api/cvs/${first.id}`, { title: "  " });
+    expect(badTitle.body.error).toMatchObject({ code: "invalid_fields", fields: [{ path: "title", code: "required" }] });
+    const badMain = await carol.patch<ApiErrorBody>(`/api/cvs/${first.id}`, { main: "yes" });
+    expect(badMain.status).toBe(400);
+    const notHidden = await carol.post<ApiErrorBody>(`/api/cvs/${first.id}/restore-hidden`, { section: "work", index: 0 });
+    expect(notHidden.status).toBe(404);
+    expect(notHidden.body.error.code).toBe("hidden_entry_not_found");
+    expect((await bob.post(`/api/cvs/${first.id}/duplicate`, {})).status).toBe(404);
+  });
+
   it("gives another user 404 for every CV route, and leaves the CV alone", async () => {
     for (const [method, path, body] of [
       ["GET", `/api/cvs/${cv.id}`],
       ["PATCH", `/api/cvs/${cv.id}`, { title: "mine now" }],
+      ["PATCH", `/api/cvs/${cv.id}`, { main: true }],
+      ["POST", `/api/cvs/${cv.id}/duplicate`, {}],
+      ["POST", `/api/cvs/${cv.id}/restore-hidden`, { section: "work", index: 0 }],
       ["DELETE", `/api/cvs/${cv.id}`],
       ["GET", `/api/cvs/${cv.id}/export?format=pdf`],
       ["POST", GENERATE, { cvId: cv.id, offers: [{ text: "A designer job that needs Figma and user research, in Lyon, full time." }] }],

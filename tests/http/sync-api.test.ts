@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { ApiErrorBody, BackgroundTask, PurgeResponse, TaskResponse, TaskSyncResponse } from "@/shared/tasks";
+import type { ApiErrorBody, BackgroundTask, PurgeResponse, TaskResponse, TaskSyncResponse, TasksResponse } from "@/shared/tasks";
 import { ApiClient } from "../../scripts/lib/api-client";
 import { untilTaskIs } from "../helpers/api-tasks";
 
@@ -138,6 +138,45 @@ describe("creating tasks", () => {
     expect((await client.request<ApiErrorBody>("DELETE", `${SYNC}?action=purge`, "{oops", { "content-type": "application/json" })).status).toBe(400);
     // A body that is not JSON at all: 415.
     expect((await client.delete<ApiErrorBody>(`${SYNC}?action=purge`, "{oops")).status).toBe(415);
+  });
+
+  it("creates several tasks in one request, all or none, idempotent on their ids", async () => {
+    const batcher = await ApiClient.signUp(baseUrl);
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const res = await batcher.post<TasksResponse>(SYNC, { tasks: ids.map((id, i) => ({ id, type: "noop", title: `Batch ${i}`, payload: { durationMs: 60_000 } })) });
+    expect(res.status).toBe(202);
+    expect(res.body.tasks.map((t) => [t.id, t.title, t.status === "queued" || t.status === "running"])).toEqual(ids.map((id, i) => [id, `Batch ${i}`, true]));
+    // The same ids again, with one more: the five come back as they are, one is created.
+    const extra = randomUUID();
+    const again = await batcher.post<TasksResponse>(SYNC, { tasks: [...ids, extra].map((id) => ({ id, type: "noop", title: "Renamed?", payload: { durationMs: 60_000 } })) });
+    expect(again.status).toBe(202);
+    expect(again.body.tasks.map((t) => t.title)).toEqual([0, 1, 2, 3, 4].map((i) => `Batch ${i}`).concat("Renamed?"));
+
+    // One bad task in the batch, one id given twice, one over the limit (20 active): 4xx, and nothing is created.
+    const count = async () => (await batcher.get<TaskSyncResponse>(SYNC)).body.tasks.length;
+    const before = await count();
+    const bad = await batcher.post<ApiErrorBody>(SYNC, { tasks: [{ type: "noop" }, { type: "noop", payload: { durationMs: -1 } }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/payload\.durationMs/);
+    const twice = randomUUID();
+    const duplicate = await batcher.post<ApiErrorBody>(SYNC, { tasks: [{ id: twice, type: "noop" }, { id: twice, type: "noop" }] });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body.error.code).toBe("duplicate_task_id");
+    const tooMany = await batcher.post<ApiErrorBody>(SYNC, { tasks: Array.from({ length: 15 }, () => ({ type: "noop", payload: { durationMs: 60_000 } })) });
+    expect(tooMany.status).toBe(429);
+    expect(tooMany.body.error.message).toMatch(/15 more do not fit \(room for 14\)/);
+    const huge = await batcher.post<ApiErrorBody>(SYNC, { tasks: Array.from({ length: 51 }, () => ({ type: "noop" })) });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.message).toMatch(/at most 50 tasks/);
+    expect((await batcher.post<ApiErrorBody>(SYNC, { tasks: [] })).status).toBe(400);
+    expect(await count()).toBe(before);
+    // Another user's id inside a batch: 409, and the rest of that batch is not created either.
+    const stranger = await ApiClient.signUp(baseUrl);
+    const mixed = await stranger.post<ApiErrorBody>(SYNC, { tasks: [{ type: "noop" }, { id: ids[0], type: "noop" }] });
+    expect(mixed.status).toBe(409);
+    expect((await stranger.get<TaskSyncResponse>(SYNC)).body.tasks).toHaveLength(0);
+    await batcher.delete(`${SYNC}?action=purge`);
+    for (const id of [...ids, extra]) await batcher.delete(`${SYNC}?taskId=${id}&action=cancel`);
   });
 
   it("refuses more than 20 unfinished tasks with 429 and a clear message", async () => {

@@ -195,4 +195,25 @@ describe("several web instances and workers on PostgreSQL", () => {
     await until(() => pushes.frames.some((f) => f.event === "task" && f.data?.includes(after.id)), 5000, "a push after the reconnection");
     pushes.close();
   });
+
+  it("8. a session signed out through A stops working on B within seconds (B keeps sessions in memory); the user's other session goes on", async () => {
+    const email = `revoke-${Date.now()}@example.test`;
+    const phone = await ApiClient.signUp(webA.url, email);
+    const laptop = new ApiClient(webB.url);
+    expect((await laptop.post("/api/auth/sign-in/email", { email, password: "correct horse battery" })).status).toBe(200);
+    const phoneOnB = new ApiClient(webB.url, phone.cookieHeader);
+    // B has answered the phone's session several times: it is kept there.
+    for (let i = 0; i < 3; i++) expect((await phoneOnB.get(`${SYNC}?since=0`)).status).toBe(200);
+    const phoneStream = await openEvents(`${webB.url}/api/background-tasks/events`, phone.cookieHeader);
+    await until(() => phoneStream.frames.some((f) => f.comment === "connected"));
+
+    expect((await phone.post("/api/auth/sign-out", {})).status).toBe(200);
+    const signedOutAt = Date.now();
+    // Within a few seconds (the bus's NOTIFY; without it, B would trust the session for 30 s).
+    await until(async () => (await phoneOnB.get(`${SYNC}?since=0`)).status === 401, 5000, "B refuses the signed-out session");
+    await until(() => phoneStream.isEnded(), 5000, "B ends the signed-out session's stream");
+    console.log(`signed out on A: refused on B after ${Date.now() - signedOutAt} ms`);
+    expect((await phoneOnB.get(SYNC)).status).toBe(401);
+    expect((await laptop.get(SYNC)).status).toBe(200);
+  });
 });

@@ -73,4 +73,17 @@ describe("tailoring keeps the CV honest", () => {
     const past: CvContent = { ...noor, work: [noor.work[3]!, { ...noor.work[0]!, endDate: "2025-01" }, noor.work[2]!] };
     expect(currentWork(past)?.position).toBe("Co-Founder & CTO");
   });
+
+  it("titles the tailored CV in its summary's language: the role and company, joined by the offer language's word", () => {
+    expect(tailorCv(noor, INFERENCE_OFFER, NOW).title).toBe(`${noor.basics.name} – Senior ML Inference Engineer at Helios Robotics`);
+    const french = {
+      title: "Ingénieur inférence ML",
+      company: "Helios Robotique",
+      text: `Nous recherchons un ingénieur pour le service des modèles avec Triton et ONNX, la quantification des modèles de vision
+et le passage à l'échelle des traitements avec Ray sur Kubernetes. Vous avez au moins cinq ans d'expérience dans une équipe produit.`,
+    };
+    const tailored = tailorCv(noor, french, NOW);
+    expect(tailored.title).toBe(`${noor.basics.name} – Ingénieur inférence ML chez Helios Robotique`);
+    expect(tailored.content.basics.summary).toMatch(/expérience/);
+  });
 });

@@ -1,15 +1,18 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
-import { useI18n, type Locale } from "@/client/i18n";
-import { BackgroundTasksProvider, useTaskSync } from "@/client/task-sync/provider";
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useI18n } from "@/client/i18n";
+import { LanguageSelect } from "./language-select";
+import type { LocalTask } from "@/client/task-sync/merge";
+import { BackgroundTasksProvider, cvIdOf, NOTIFY_KEY, useTaskSync } from "@/client/task-sync/provider";
 import { SignOutButton } from "./sign-out-button";
 import { TaskCenter } from "./task-center";
 import { Toasts } from "./toasts";
 
 function Header({ email, onTasks, tasksOpen }: { email: string; onTasks(): void; tasksOpen: boolean }) {
-  const { t, locale, setLocale } = useI18n();
+  const { t } = useI18n();
   const { activeCount } = useTaskSync();
   return (
     <header className="topbar">
@@ -28,13 +31,7 @@ function Header({ email, onTasks, tasksOpen }: { email: string; onTasks(): void;
             </span>
           )}
         </button>
-        <label className="sr-only" htmlFor="locale">
-          {t("nav.language")}
-        </label>
-        <select id="locale" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
-          <option value="en">English</option>
-          <option value="fr">Français</option>
-        </select>
+        <LanguageSelect />
         <span className="muted email">{email}</span>
         <SignOutButton label={t("nav.signOut")} />
       </div>
@@ -42,11 +39,55 @@ function Header({ email, onTasks, tasksOpen }: { email: string; onTasks(): void;
   );
 }
 
+/** The tab's title starts with the number of running tasks ("(2) My CVs · CV Tasks"), on every page. */
+function TabTitle() {
+  const { tasks } = useTaskSync();
+  const running = tasks.filter((task) => task.status === "running").length;
+  const pathname = usePathname();
+  useEffect(() => {
+    const apply = () => {
+      const base = document.title.replace(/^\(\d+\) /, "");
+      const next = running > 0 ? `(${running}) ${base}` : base;
+      if (document.title !== next) document.title = next;
+    };
+    apply();
+    // Next.js sets the page's own title after a navigation: put the count back in front of it.
+    const titleEl = document.querySelector("title");
+    const observer = titleEl ? new MutationObserver(apply) : null;
+    if (titleEl) observer!.observe(titleEl, { childList: true, characterData: true, subtree: true });
+    return () => observer?.disconnect();
+  }, [running, pathname]);
+  return null;
+}
+
 /** Everything around a signed-in page: header, task center, toasts, and the live task sync. */
-export function AppShell({ email, children }: { email: string; children: ReactNode }) {
+export function AppShell({ email, historyLimit, children }: { email: string; historyLimit: number; children: ReactNode }) {
   const [tasksOpen, setTasksOpen] = useState(false);
+  const { t, taskTitle } = useI18n();
+  const router = useRouter();
+  // The shell and the page under it have committed (children's effects run first), so their handlers are
+  // attached: browser tests wait for this mark instead of for a time.
+  useEffect(() => {
+    document.documentElement.dataset.ready = "1";
+    return () => void delete document.documentElement.dataset.ready;
+  }, []);
+  // A desktop notification when a task finishes while the page is hidden, if the user turned them on in the task center.
+  const notify = useCallback(
+    (task: LocalTask, status: string) => {
+      if (typeof Notification === "undefined" || Notification.permission !== "granted" || localStorage.getItem(NOTIFY_KEY) !== "1") return;
+      if (document.visibilityState !== "hidden") return;
+      const note = new Notification(t(`toast.${status as "completed" | "failed" | "cancelled"}`, { title: taskTitle(task) }), { tag: `${task.id}:${status}` });
+      const cvId = cvIdOf(task);
+      note.onclick = () => {
+        window.focus();
+        if (cvId) router.push(`/cvs/${cvId}`);
+      };
+    },
+    [t, taskTitle, router],
+  );
   return (
-    <BackgroundTasksProvider>
+    <BackgroundTasksProvider historyLimit={historyLimit} notify={notify}>
+      <TabTitle />
       <Header email={email} onTasks={() => setTasksOpen((o) => !o)} tasksOpen={tasksOpen} />
       <div className="layout">
         <main id="main">{children}</main>

@@ -73,16 +73,21 @@ export function ConfirmDialog({
         onCancel();
       }}
     >
-      <h2 id={titleId}>{title}</h2>
-      <p id={bodyId}>{body}</p>
-      <div className="actions">
-        <button type="button" onClick={onCancel} autoFocus data-testid="confirm-cancel">
-          {cancelLabel}
-        </button>
-        <button type="button" className="danger" onClick={onConfirm} data-testid="confirm-ok">
-          {confirmLabel}
-        </button>
-      </div>
+      {/* Content only while open: several closed confirmations on a page leave no buttons behind. */}
+      {open && (
+        <>
+          <h2 id={titleId}>{title}</h2>
+          <p id={bodyId}>{body}</p>
+          <div className="actions">
+            <button type="button" onClick={onCancel} autoFocus data-testid="confirm-cancel">
+              {cancelLabel}
+            </button>
+            <button type="button" className="danger" onClick={onConfirm} data-testid="confirm-ok">
+              {confirmLabel}
+            </button>
+          </div>
+        </>
+      )}
     </dialog>
   );
 }

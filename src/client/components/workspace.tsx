@@ -15,10 +15,12 @@ export function useCvList() {
   const { cvRevision } = useTaskSync();
   const [cvs, setCvs] = useState<CvSummary[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [main, setMain] = useState<CvSummary | null>(null);
   const load = useCallback(async () => {
     const page = await api<CvListResponse>("/api/cvs");
     setCvs(page.cvs);
     setNextCursor(page.nextCursor);
+    setMain(page.main);
   }, []);
   const loadMore = useCallback(async () => {
     if (!nextCursor) return;
@@ -28,12 +30,13 @@ export function useCvList() {
       return [...(current ?? []), ...page.cvs.filter((cv) => !seen.has(cv.id))];
     });
     setNextCursor(page.nextCursor);
+    setMain(page.main);
   }, [nextCursor]);
   useEffect(() => {
     // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load, cvRevision]);
-  return { cvs, hasMore: nextCursor !== null, loadMore };
+  return { cvs, main, hasMore: nextCursor !== null, loadMore };
 }
 
 function ImportCard() {
@@ -78,6 +81,8 @@ function ImportCard() {
           accept="application/pdf,.pdf"
           className="sr-only"
           aria-label={t("import.choose")}
+          // One tab stop for choosing a file: the button above opens this input.
+          tabIndex={-1}
           data-testid="import-input"
           onChange={(e) => {
             take(e.target.files);
@@ -102,14 +107,19 @@ interface OfferDraft {
 }
 const emptyOffer = (): OfferDraft => ({ text: "", title: "", company: "" });
 
-function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
+/**
+ * Tailors a base CV to job offers. The base is the user's main CV unless they pick another here: the main
+ * one (marked, else the latest imported) even when it is not on the list's first page.
+ */
+function GenerateCard({ cvs, main }: { cvs: CvSummary[]; main: CvSummary | null }) {
   const { t, errorText } = useI18n();
   const [sending, setSending] = useState(false);
   const { startGenerate } = useTaskSync();
   const [base, setBase] = useState("");
   const [offers, setOffers] = useState<OfferDraft[]>([emptyOffer()]);
   const [problem, setProblem] = useState<string | null>(null);
-  const baseId = base || cvs[0]?.id || "";
+  const choices = main && !cvs.some((cv) => cv.id === main.id) ? [main, ...cvs] : cvs;
+  const baseId = (base && choices.some((cv) => cv.id === base) ? base : "") || main?.id || cvs[0]?.id || "";
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -140,9 +150,9 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
           <label className="field">
             {t("generate.base")}
             <select value={baseId} onChange={(e) => setBase(e.target.value)} data-testid="base-cv">
-              {cvs.map((cv) => (
+              {choices.map((cv) => (
                 <option key={cv.id} value={cv.id} title={cv.title}>
-                  {cv.title}
+                  {cv.id === main?.id ? t("generate.mainOption", { title: cv.title }) : cv.title}
                 </option>
               ))}
             </select>
@@ -192,7 +202,7 @@ function GenerateCard({ cvs }: { cvs: CvSummary[] }) {
   );
 }
 
-function CvList({ cvs, hasMore, loadMore }: { cvs: CvSummary[]; hasMore: boolean; loadMore: () => Promise<void> }) {
+function CvList({ cvs, mainId, hasMore, loadMore }: { cvs: CvSummary[]; mainId: string | null; hasMore: boolean; loadMore: () => Promise<void> }) {
   const { t, locale } = useI18n();
   if (cvs.length === 0) return <p className="muted">{t("list.empty")}</p>;
   return (
@@ -204,6 +214,11 @@ function CvList({ cvs, hasMore, loadMore }: { cvs: CvSummary[]; hasMore: boolean
             {cv.title}
           </Link>
           <span className={`pill pill--${cv.source}`}>{cv.source === "imported" ? t("list.imported") : t("list.generated")}</span>
+          {cv.id === mainId && (
+            <span className="pill pill--main" data-testid="main-pill">
+              {t("editor.mainCv")}
+            </span>
+          )}
           {cv.matchScore !== null && <span className="pill pill--score">{t("list.match", { n: cv.matchScore })}</span>}
           <time className="muted small" dateTime={new Date(cv.createdAt).toISOString()}>
             {new Date(cv.createdAt).toLocaleString(locale)}
@@ -222,16 +237,16 @@ function CvList({ cvs, hasMore, loadMore }: { cvs: CvSummary[]; hasMore: boolean
 
 export function Workspace() {
   const { t } = useI18n();
-  const { cvs, hasMore, loadMore } = useCvList();
+  const { cvs, main, hasMore, loadMore } = useCvList();
   return (
     <div className="workspace">
       <div className="grid">
         <ImportCard />
-        <GenerateCard cvs={cvs ?? []} />
+        <GenerateCard cvs={cvs ?? []} main={main} />
       </div>
       <section className="card" aria-labelledby="cvs-title">
         <h1 id="cvs-title">{t("home.title")}</h1>
-        {cvs === null ? <p className="muted">…</p> : <CvList cvs={cvs} hasMore={hasMore} loadMore={loadMore} />}
+        {cvs === null ? <p className="muted">…</p> : <CvList cvs={cvs} mainId={main?.id ?? null} hasMore={hasMore} loadMore={loadMore} />}
       </section>
     </div>
   );

@@ -115,17 +115,29 @@ function trim(deleted: Map<string, number>): Map<string, number> {
 }
 
 /** A task started here, shown before the server answers. */
-export function optimisticTask(id: string, type: string, title: string, deviceId: string, retry: LocalTask["retry"], now = Date.now()): LocalTask {
+export function optimisticTask(
+  id: string,
+  type: string,
+  title: string,
+  deviceId: string,
+  retry: LocalTask["retry"],
+  now = Date.now(),
+  titleParams: Record<string, string> | null = null,
+): LocalTask {
   return {
     id,
     type,
     title,
+    titleParams,
     status: "queued",
     progress: 0,
     stage: null,
+    stages: [],
+    inputKept: false,
     result: null,
     error: null,
     deviceId,
+    createdByDeviceId: deviceId,
     createdAt: now,
     updatedAt: now,
     startedAt: null,

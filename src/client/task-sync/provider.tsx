@@ -9,6 +9,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { api, ApiError, deviceId } from "@/client/api";
 import type { JobOffer } from "@/shared/cv";
+import { generateTitleParams, importTitleParams, TASK_TITLES } from "@/shared/task-titles";
 import { isActiveStatus, type BackgroundTask, type TaskResponse, type TaskSyncResponse } from "@/shared/tasks";
 import {
   applyChange,
@@ -26,12 +27,22 @@ import { onceAcrossTabs, PushChannel, type PushMessage } from "./push";
 
 export const POLL_MS = 3000;
 
+/** What a task's title is built from (see useTaskTitle). */
+export type TitleSource = Pick<BackgroundTask, "type" | "title" | "titleParams">;
+
 export interface Toast {
   id: string;
   taskId: string;
-  /** "rejected": the server refused an action of this page (shown in this tab only, with its reason). */
-  status: "completed" | "failed" | "cancelled" | "rejected";
-  title: string;
+  /**
+   * "rejected": the server refused an action of this page (shown in this tab only, with its reason);
+   * "deleted": this page deleted a finished task, which can be brought back for a few seconds (Undo).
+   */
+  status: "completed" | "failed" | "cancelled" | "rejected" | "deleted";
+  /** The task the toast is about (null for an action on no task, like Clear finished); `more`: how many others with it. */
+  task: TitleSource | null;
+  more?: number;
+  /** The CV a completed task made: the toast links to it. */
+  cvId?: string | null;
   /** For "rejected": the server's stable error code and its (English) message, the fallback for unknown codes. */
   code?: string;
   message?: string;
@@ -55,6 +66,13 @@ interface TaskSyncValue {
   remove(taskId: string): Promise<void>;
   purge(): Promise<void>;
   retry(taskId: string): Promise<void>;
+  /** Cancels every queued or running task of the account. */
+  cancelAll(): Promise<void>;
+  /** Undoes the deletion of a finished task (for a few seconds after it): it comes back on every device. */
+  restore(taskId: string): Promise<void>;
+  /** Finished tasks that history trimming removed while this page was open (the oldest go first). */
+  trimmed: number;
+  historyLimit: number;
   /** Whether Retry can start this task again here (a ghost, or a failed import whose file this page still holds). */
   canRetry(task: LocalTask): boolean;
   syncNow(): Promise<void>;
@@ -65,7 +83,18 @@ const TaskSyncContext = createContext<TaskSyncValue | null>(null);
 
 const CV_JOBS = new Set(["import-pdf", "generate-cv"]);
 
-export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
+/** The CV a completed CV-producing task made, from its result. */
+export function cvIdOf(task: Pick<BackgroundTask, "result">): string | null {
+  const result = task.result as { cvId?: unknown } | null;
+  return typeof result?.cvId === "string" ? result.cvId : null;
+}
+
+const titleOf = (task: TitleSource): TitleSource => ({ type: task.type, title: task.title, titleParams: task.titleParams });
+
+/** Where the user's opt-in to desktop notifications is kept (the browser's permission alone is not consent per tab). */
+export const NOTIFY_KEY = "cv-tasks.notify";
+
+export function BackgroundTasksProvider({ children, historyLimit, notify }: { children: ReactNode; historyLimit: number; notify?: (task: LocalTask, status: string) => void }) {
   const [tasks, setTasks] = useState<Map<string, LocalTask>>(new Map());
   const [connected, setConnected] = useState(false);
   const [cvRevision, setCvRevision] = useState(0);
@@ -87,10 +116,23 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   /** Statuses as this page has known them: toasts only for changes seen after it loaded. */
   const seen = useRef<Map<string, string> | null>(null);
   const loadedAt = useRef(0);
+  /** Ids this page deleted itself: any other finished task that disappears while the history is full was trimmed. */
+  const deletedHere = useRef(new Set<string>());
+  const [trimmed, setTrimmed] = useState(0);
+  const notifyRef = useRef(notify);
+  useEffect(() => {
+    notifyRef.current = notify;
+  }, [notify]);
 
   /** Replaces the state and notices what finished since we last looked. */
   const commit = useCallback((next: Map<string, LocalTask>) => {
     const known = seen.current;
+    const before = tasksRef.current;
+    if (known && before.size >= historyLimit) {
+      let gone = 0;
+      for (const [id, task] of before) if (!next.has(id) && !deletedHere.current.has(id) && !isActiveStatus(task.status) && !task.ghost) gone++;
+      if (gone > 0) setTrimmed((n) => n + gone);
+    }
     if (known) {
       for (const task of next.values()) {
         const before = known.get(task.id);
@@ -98,9 +140,10 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         if (wasActive && !isActiveStatus(task.status) && !(task as LocalTask).ghost) {
           const status = task.status as Exclude<Toast["status"], "rejected">;
           if (status === "completed" && CV_JOBS.has(task.type)) setCvRevision((r) => r + 1);
-          void onceAcrossTabs(`${task.id}:${status}`, () =>
-            setToasts((list) => [...list.slice(-4), { id: `${task.id}:${status}`, taskId: task.id, status, title: task.title }]),
-          );
+          void onceAcrossTabs(`${task.id}:${status}`, () => {
+            setToasts((list) => [...list.slice(-4), { id: `${task.id}:${status}`, taskId: task.id, status, task: titleOf(task), cvId: cvIdOf(task) }]);
+            notifyRef.current?.(task, status);
+          });
         }
       }
     }
@@ -113,7 +156,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     seen.current = statuses;
     tasksRef.current = next;
     setTasks(next);
-  }, []);
+  }, [historyLimit]);
 
   const syncNow = useCallback(async () => {
     if (syncing.current) {
@@ -210,11 +253,11 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   );
 
   /** Tells this tab that the server refused one of its actions, whether or not the task center is open. */
-  const reject = useCallback((err: ApiError, title: string, key: string) => {
+  const reject = useCallback((err: ApiError, task: TitleSource | null, key: string, more = 0) => {
     setError(err.message);
     setToasts((list) => [
       ...list.filter((toast) => toast.id !== `rejected:${key}`).slice(-4),
-      { id: `rejected:${key}`, taskId: key, status: "rejected", title, code: err.code, message: err.message },
+      { id: `rejected:${key}`, taskId: key, status: "rejected", task, more, code: err.code, message: err.message },
     ]);
   }, []);
 
@@ -245,8 +288,8 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
           if (task) next.set(id, { ...task, pending: false, inFlight: false, ghost: true, status: "failed", error: { code: err.code, message: err.message } });
         }
         commit(next);
-        const titles = ids.map((id) => next.get(id)?.title).filter((title): title is string => Boolean(title));
-        reject(err, titles.length > 1 ? `${titles[0]} (+${titles.length - 1})` : (titles[0] ?? ""), ids[0] ?? url);
+        const refused = ids.map((id) => next.get(id)).filter((task): task is LocalTask => Boolean(task));
+        reject(err, refused[0] ? titleOf(refused[0]) : null, ids[0] ?? url, Math.max(0, refused.length - 1));
         return { ok: false, offline: false, code: err.code, message: err.message };
       }
       confirm(body.tasks ?? (body.task ? [body.task] : []));
@@ -270,7 +313,8 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   const startImport = useCallback(
     async (file: File) => {
       const id = crypto.randomUUID();
-      addOptimistic(optimisticTask(id, "import-pdf", `Import ${file.name}`, deviceId(), undefined));
+      const params = importTitleParams(file.name);
+      addOptimistic(optimisticTask(id, "import-pdf", TASK_TITLES["import-pdf"].english(params), deviceId(), undefined, Date.now(), params));
       return upload(file, id);
     },
     [addOptimistic, upload],
@@ -282,10 +326,15 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       const body = JSON.stringify({ cvId, offers, ids });
       offers.forEach((offer, i) =>
         addOptimistic(
-          optimisticTask(ids[i]!, "generate-cv", `Tailor CV for ${offer.title ?? offer.company ?? offer.text.trim().split("\n")[0]!.slice(0, 60)}`, deviceId(), {
-            url: "/api/background-tasks/generate-cv",
-            init: { method: "POST", body },
-          }),
+          optimisticTask(
+            ids[i]!,
+            "generate-cv",
+            TASK_TITLES["generate-cv"].english(generateTitleParams(offer)),
+            deviceId(),
+            { url: "/api/background-tasks/generate-cv", init: { method: "POST", body } },
+            Date.now(),
+            generateTitleParams(offer),
+          ),
         ),
       );
       return send("/api/background-tasks/generate-cv", { method: "POST", body }, ids);
@@ -296,14 +345,14 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
   const canRetry = useCallback(
     (task: LocalTask) =>
       (task.ghost === true && (task.retry !== undefined || filesRef.current.has(task.id))) ||
-      (task.type === "import-pdf" && task.status === "failed" && filesRef.current.has(task.id)),
+      (!task.ghost && (task.status === "failed" || task.status === "cancelled") && (task.type !== "import-pdf" || task.inputKept || filesRef.current.has(task.id))),
     [],
   );
 
   /**
    * Starts a task again. A ghost is sent again under its own id (idempotent: harmless if the first send
-   * did arrive). A failed import is uploaded again from the file this page kept, as a new task; the failed
-   * one stays in the history.
+   * did arrive). A failed import is uploaded again from the file this page kept, or else started from the
+   * copy the server kept (any device), as a new task; the failed one stays in the history.
    */
   const retry = useCallback(
     async (taskId: string) => {
@@ -318,28 +367,35 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         else if (task.retry) await send(task.retry.url, task.retry.init, [taskId]);
         return;
       }
-      if (!file) return;
       const id = crypto.randomUUID();
-      addOptimistic(optimisticTask(id, "import-pdf", task.title, deviceId(), undefined));
-      await upload(file, id);
+      addOptimistic(optimisticTask(id, task.type, task.title, deviceId(), undefined, Date.now(), task.titleParams));
+      if (file) {
+        await upload(file, id);
+        return;
+      }
+      // Any other failed or cancelled task: the server starts it again from the input it kept.
+      await send("/api/background-tasks/retry", { method: "POST", body: JSON.stringify({ taskId, id }) }, [id]);
     },
     [addOptimistic, canRetry, commit, send, upload],
   );
 
   /** Sends a deletion of `ids` (already hidden here); if the server refuses it, they show again. */
   const act = useCallback(
-    async (url: string, init: RequestInit, ids: string[], title: string) => {
+    async (url: string, init: RequestInit, ids: string[], task: TitleSource | null): Promise<boolean> => {
+      let ok = true;
       try {
         await api(url, init);
       } catch (err) {
         // Already gone (deleted on another device) is what the user wanted.
         if ((err as { status?: number }).status !== 404) {
-          if (err instanceof ApiError) reject(err, title, url);
+          ok = false;
+          if (err instanceof ApiError) reject(err, task, url);
           else setError(err instanceof Error ? err.message : String(err));
           for (const id of ids) deletedRef.current = forgetDeletion(deletedRef.current, id);
         }
       }
       await syncNow(); // every device changes; this one sees it at once
+      return ok;
     },
     [syncNow, reject],
   );
@@ -350,6 +406,7 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       const next = new Map(tasksRef.current);
       for (const id of ids) {
         next.delete(id);
+        deletedHere.current.add(id);
         filesRef.current.delete(id);
         deletedRef.current = rememberDeletion(deletedRef.current, id);
       }
@@ -360,9 +417,9 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
 
   const cancel = useCallback(
     async (taskId: string) => {
-      const title = tasksRef.current.get(taskId)?.title ?? "";
+      const known = tasksRef.current.get(taskId);
       const res = await api<TaskResponse>(`/api/background-tasks/sync?taskId=${taskId}&action=cancel`, { method: "DELETE" }).catch((err: Error) => {
-        if (err instanceof ApiError) reject(err, title, `cancel:${taskId}`);
+        if (err instanceof ApiError) reject(err, known ? titleOf(known) : null, `cancel:${taskId}`);
         else setError(err.message);
         return null;
       });
@@ -381,11 +438,34 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
         filesRef.current.delete(taskId);
         return commit(next);
       }
-      const title = tasksRef.current.get(taskId)?.title ?? "";
+      const known = tasksRef.current.get(taskId);
       dropLocal([taskId]);
-      await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" }, [taskId], title);
+      const ok = await act(`/api/background-tasks/sync?taskId=${taskId}`, { method: "DELETE" }, [taskId], known ? titleOf(known) : null);
+      // A finished task can be brought back for a few seconds (the server keeps it for longer than the toast shows).
+      if (ok && known && !isActiveStatus(known.status)) {
+        setToasts((list) => [...list.slice(-4), { id: `deleted:${taskId}`, taskId, status: "deleted", task: titleOf(known) }]);
+      }
     },
     [act, commit, dropLocal],
+  );
+
+  const restore = useCallback(
+    async (taskId: string) => {
+      setToasts((list) => list.filter((toast) => toast.id !== `deleted:${taskId}`));
+      try {
+        const { task } = await api<TaskResponse>("/api/background-tasks/restore", { method: "POST", body: JSON.stringify({ taskId }) });
+        const nextDeleted = new Map(deletedRef.current);
+        nextDeleted.delete(taskId);
+        deletedRef.current = nextDeleted;
+        deletedHere.current.delete(taskId);
+        commit(applyChange(tasksRef.current, { taskId, kind: "upsert", task }, deletedRef.current));
+      } catch (err) {
+        if (err instanceof ApiError) reject(err, null, `restore:${taskId}`);
+        else setError(err instanceof Error ? err.message : String(err));
+      }
+      await syncNow();
+    },
+    [commit, reject, syncNow],
   );
 
   const purge = useCallback(async () => {
@@ -393,8 +473,13 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
     if (ghosts.length) commit(new Map([...tasksRef.current].filter(([, task]) => !task.ghost)));
     const finished = [...tasksRef.current.values()].filter((task) => !isActiveStatus(task.status) && !task.pending).map((task) => task.id);
     dropLocal(finished);
-    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" }, finished, "");
+    await act("/api/background-tasks/sync?action=purge", { method: "DELETE" }, finished, null);
   }, [act, commit, dropLocal]);
+
+  const cancelAll = useCallback(async () => {
+    const active = [...tasksRef.current.values()].filter((task) => isActiveStatus(task.status) && !task.pending && !task.ghost);
+    await Promise.all(active.map((task) => cancel(task.id)));
+  }, [cancel]);
 
   const dismissToast = useCallback((id: string) => setToasts((list) => list.filter((toast) => toast.id !== id)), []);
 
@@ -415,10 +500,14 @@ export function BackgroundTasksProvider({ children }: { children: ReactNode }) {
       purge,
       retry,
       canRetry,
+      cancelAll,
+      restore,
+      trimmed,
+      historyLimit,
       syncNow,
       error,
     };
-  }, [tasks, connected, cvRevision, device, toasts, dismissToast, startImport, startGenerate, cancel, remove, purge, retry, canRetry, syncNow, error]);
+  }, [tasks, connected, cvRevision, device, toasts, dismissToast, startImport, startGenerate, cancel, remove, purge, retry, canRetry, cancelAll, restore, trimmed, historyLimit, syncNow, error]);
 
   return <TaskSyncContext.Provider value={value}>{children}</TaskSyncContext.Provider>;
 }

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { account, appSetting, session, user, verification } from "../db/schema";
 import { clientIpHeaderName } from "../http/client-ip";
+import type { SessionEndedEvent } from "../tasks/events";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password";
 
 export interface AuthOptions {
@@ -14,6 +15,8 @@ export interface AuthOptions {
   allowedHosts: string[];
   /** Unused by better-auth itself: see ./http.ts. */
   rateLimit: boolean;
+  /** Called once a session is deleted (sign-out, revocation) or a user with all their sessions. */
+  onSessionEnded?: (event: SessionEndedEvent) => void;
 }
 
 export function createAuth(db: Database, options: AuthOptions) {
@@ -23,6 +26,8 @@ export function createAuth(db: Database, options: AuthOptions) {
     secret: options.secret,
     baseURL: options.baseURL ?? { allowedHosts: options.allowedHosts },
     emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH, autoSignIn: true },
+    // Read with the session (the page's language is chosen from it); written only by PUT /api/account/locale.
+    user: { additionalFields: { locale: { type: "string", required: false, input: false } } },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
     // Sign-in and sign-up are limited per account and per client address in ./http.ts (AUTH_RATE_LIMIT):
     // better-auth's own limiter keys on an address alone, and shares one bucket when it has none.
@@ -33,6 +38,12 @@ export function createAuth(db: Database, options: AuthOptions) {
       ipAddress: ipHeader ? { ipAddressHeaders: [ipHeader] } : { disableIpTracking: true },
     },
     telemetry: { enabled: false },
+    // Every way a session ends goes through these (after the deleting transaction): processes that keep
+    // sessions in memory (./session-cache.ts) are told through the event bus.
+    databaseHooks: {
+      session: { delete: { after: async (s) => options.onSessionEnded?.({ userId: s.userId, sessionId: s.id }) } },
+      user: { delete: { after: async (u) => options.onSessionEnded?.({ userId: u.id }) } },
+    },
   });
 }
 

@@ -5,9 +5,18 @@ import { TOO_LARGE_CODE } from "./pdf/pool";
 
 export const MAX_PDF_BYTES = 10 * 1024 * 1024;
 
+/** An uploaded file, on disk (streamed there by the multipart reader), with its first bytes. */
+export interface UploadedFile {
+  fileName: string;
+  path: string;
+  sizeBytes: number;
+  head: Uint8Array;
+}
+
 export interface ValidPdf {
   fileName: string;
-  data: Uint8Array;
+  path: string;
+  sizeBytes: number;
   /** Null when pdf.js could not open it: the task will fail with the reason. */
   pages: number | null;
 }
@@ -55,22 +64,22 @@ const encrypted = () => badRequest("This PDF is encrypted or password-protected.
 /**
  * Checks an uploaded CV before any task exists: 400 or 413 with a message a person can act on.
  * The bytes decide what the file is, never its name. Everything that reads the whole file runs in a
- * pdf.js child process under the memory ceiling, never on this event loop.
+ * pdf.js child process under the memory ceiling, which reads it from disk: none of it passes through
+ * this event loop.
  */
-export async function validatePdfUpload(file: File): Promise<ValidPdf> {
-  const fileName = (file.name || "cv.pdf").replace(/[\\/\u0000-\u001f]/g, "_").slice(0, 255);
-  if (file.size === 0) throw badRequest("The file is empty. Choose your CV's PDF file and try again.", "empty_file");
-  if (file.size > MAX_PDF_BYTES) {
-    throw new AppError(413, "file_too_large", `The file is ${megabytes(file.size)} MB; the limit is 10 MB. Export a lighter PDF (fewer or smaller images) and try again.`);
+export async function validatePdfUpload(file: UploadedFile): Promise<ValidPdf> {
+  const fileName = (file.fileName || "cv.pdf").replace(/[\\/\u0000-\u001f]/g, "_").slice(0, 255);
+  if (file.sizeBytes === 0) throw badRequest("The file is empty. Choose your CV's PDF file and try again.", "empty_file");
+  if (file.sizeBytes > MAX_PDF_BYTES) {
+    throw new AppError(413, "file_too_large", `The file is ${megabytes(file.sizeBytes)} MB; the limit is 10 MB. Export a lighter PDF (fewer or smaller images) and try again.`);
   }
-  const data = new Uint8Array(await file.arrayBuffer());
-  if (Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 1024)).indexOf("%PDF-", 0, "latin1") < 0) {
+  if (Buffer.from(file.head.buffer, file.head.byteOffset, Math.min(file.head.byteLength, 1024)).indexOf("%PDF-", 0, "latin1") < 0) {
     throw badRequest("This file is not a PDF. Export your CV as a PDF and upload that file.", "not_a_pdf");
   }
   const release = await gate().acquire();
   let pages: number | null;
   try {
-    pages = (await inspectPdf(data)).pages;
+    pages = (await inspectPdf({ path: file.path })).pages;
   } catch (err) {
     if (!TaskFailure.is(err)) throw err;
     if (err.code === "encrypted_pdf") throw encrypted();
@@ -83,5 +92,5 @@ export async function validatePdfUpload(file: File): Promise<ValidPdf> {
   if (pages !== null && pages > MAX_PDF_PAGES) {
     throw new AppError(413, "too_many_pages", `This PDF has ${pages} pages; a CV may have at most ${MAX_PDF_PAGES}. Upload your CV alone.`);
   }
-  return { fileName, data, pages };
+  return { fileName, path: file.path, sizeBytes: file.sizeBytes, pages };
 }

@@ -10,6 +10,9 @@ import pg from "pg";
 import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
 
+/** How long the server lets a transaction sit idle before ending it (see the pool below). */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Either the database or an open transaction: repository functions accept both. */
@@ -52,6 +55,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     // While the server is unreachable, a query fails within this bound instead of waiting for ever.
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
+    // A process stopped in the middle of a transaction (frozen, swapped out, paused in a debugger) would hold
+    // its user's lock for ever, and every other worker's recovery of that user's tasks would wait behind it:
+    // the server ends such a transaction. Ours never wait on anything but the database inside one.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
   // Every client keeps a listener: a dropped connection may emit 'error' more than once (the server's
   // message, then the socket's end), also after it was released.

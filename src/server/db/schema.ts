@@ -12,10 +12,11 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import type { TaskStatus } from "../../shared/tasks";
-import type { CvContent, CvSource, JobOffer, MatchReport } from "../../shared/cv";
+import type { TaskStageEntry, TaskStatus } from "../../shared/tasks";
+import type { CvContent, CvEngine, CvSource, JobOffer, MatchReport } from "../../shared/cv";
 
 // ---- better-auth core tables (field names as better-auth expects them) ----
 
@@ -25,6 +26,8 @@ export const user = pgTable("user", {
   email: text("email").notNull().unique(),
   emailVerified: boolean("email_verified").notNull().default(false),
   image: text("image"),
+  /** The UI language the account chose ("en" | "fr"); null: the browser's cookie or Accept-Language decides. */
+  locale: text("locale"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -103,14 +106,22 @@ export const backgroundTask = pgTable(
       .references(() => user.id, { onDelete: "cascade" }),
     type: text("type").notNull(),
     title: text("title").notNull(),
+    /** What the title is made of, for a title the UI builds in the reader's language ({file}, {subject}); null: `title` was given. */
+    titleParams: jsonb("title_params").$type<Record<string, string>>(),
     status: text("status").$type<TaskStatus>().notNull().default("queued"),
     progress: integer("progress").notNull().default(0),
     stage: text("stage"),
+    /** The stages of the current attempt, in order, with when each began (at most MAX_TASK_STAGES). */
+    stages: jsonb("stages").$type<TaskStageEntry[]>().notNull().default([]),
     payload: jsonb("payload").notNull().default({}),
     result: jsonb("result"),
     errorMessage: text("error_message"),
     errorCode: text("error_code"),
     deviceId: text("device_id"),
+    /** Its input file is kept: while the task is active, and after it failed or was cancelled, for a retry (see KEPT_INPUTS_PER_USER). */
+    inputKept: boolean("input_kept").notNull().default(false),
+    /** The device that created the task (`deviceId` is the last one that acted on it). */
+    createdByDeviceId: text("created_by_device_id"),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
     startedAt: ms("started_at"),
@@ -177,6 +188,23 @@ export const taskTombstone = pgTable(
 
 export type BackgroundTaskRow = typeof backgroundTask.$inferSelect;
 
+/**
+ * A finished task the user deleted a moment ago, kept for the few seconds in which the deletion can be
+ * undone (then the task comes back, on every device). Rows older than the undo window are pruned.
+ */
+export const deletedTask = pgTable(
+  "deleted_task",
+  {
+    taskId: uuid("task_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    row: jsonb("row").$type<BackgroundTaskRow>().notNull(),
+    deletedAt: ms("deleted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.taskId] }), index("deleted_task_deleted_at_idx").on(t.deletedAt)],
+);
+
 /** Binary data (node-postgres and PGlite both map bytea to a Buffer/Uint8Array). */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
@@ -212,11 +240,16 @@ export const cv = pgTable(
     matchScore: integer("match_score"),
     /** The task that produced it. */
     taskId: uuid("task_id"),
+    /** The user's chosen main CV (at most one per user): the default base for tailoring. */
+    isMain: boolean("is_main").notNull().default(false),
+    /** Which engine wrote a generated CV, and why it fell back to the offline one. */
+    engine: jsonb("engine").$type<CvEngine>(),
     createdAt: ms("created_at").notNull(),
     updatedAt: ms("updated_at").notNull(),
   },
   (t) => [
     index("cv_user_created_idx").on(t.userId, t.createdAt),
+    uniqueIndex("cv_user_main_idx").on(t.userId).where(sql`${t.isMain}`),
     check("cv_source_check", sql`${t.source} in ('imported', 'generated')`),
   ],
 );

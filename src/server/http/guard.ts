@@ -30,7 +30,7 @@ export function policyFromEnv(env: Record<string, string | undefined> = process.
 }
 
 /** 400 for a Host the app does not answer to (no Host at all included). */
-export function checkHost(headers: Headers, policy: OriginPolicy): void {
+export function checkHost(headers: Pick<Headers, "get">, policy: OriginPolicy): void {
   const host = headers.get("host");
   if (policy.publicUrl) {
     if (host) return; // a fixed public URL: links and cookies never come from the Host header

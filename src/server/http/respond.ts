@@ -2,21 +2,31 @@ import { z } from "zod";
 import { AppError, badRequest, firstIssueMessage } from "../errors";
 import { readJsonBody } from "./body";
 import { DEVICE_ID_HEADER, deviceIdSchema, type ApiErrorBody } from "../../shared/tasks";
+import { fieldIssues } from "../../shared/cv-fields";
 
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 }
 
-export function errorResponse(err: unknown): Response {
+/** What an error answers: its status, JSON body and Retry-After (an unexpected error is logged and says nothing). */
+export function errorPayload(err: unknown): { status: number; body: ApiErrorBody; retryAfterSeconds?: number } {
   if (AppError.is(err)) {
-    const body: ApiErrorBody = { error: { code: err.code, message: err.message, ...err.details } };
-    const response = json(body, err.status);
     const retryAfter = err.details?.retryAfterSeconds;
-    if (typeof retryAfter === "number") response.headers.set("Retry-After", String(retryAfter));
-    return response;
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, ...err.details } },
+      retryAfterSeconds: typeof retryAfter === "number" ? retryAfter : undefined,
+    };
   }
   console.error(`[api] unexpected error: ${describeForLog(err)}`);
-  return json({ error: { code: "internal_error", message: "Something went wrong on the server. Please try again." } }, 500);
+  return { status: 500, body: { error: { code: "internal_error", message: "Something went wrong on the server. Please try again." } } };
+}
+
+export function errorResponse(err: unknown): Response {
+  const { status, body, retryAfterSeconds } = errorPayload(err);
+  const response = json(body, status);
+  if (retryAfterSeconds !== undefined) response.headers.set("Retry-After", String(retryAfterSeconds));
+  return response;
 }
 
 /** Validates `value` with `schema`, or throws a 400 that names the first problem. */
@@ -24,6 +34,16 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw badRequest(firstIssueMessage(parsed.error));
+}
+
+/**
+ * Validates a form's body with `schema`, or throws a 400 `invalid_fields` whose `fields` list every problem
+ * as a stable code with its field's path (the client translates them and shows each next to its field).
+ */
+export function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppError(400, "invalid_fields", firstIssueMessage(parsed.error), { fields: fieldIssues(parsed.error) });
 }
 
 /** The JSON body, bounded (413 over MAX_JSON_BYTES) and free of NUL bytes and lone surrogates (400 naming the field). */

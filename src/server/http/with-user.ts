@@ -23,9 +23,10 @@ export function guardApiRequest(request: Request, app: App): void {
   checkMutation(request, policy);
 }
 
-/** The current session and user of a request, or an AppError(401). */
+/** The current session and user of a request (kept in memory: see session-cache.ts), or an AppError(401). */
 export async function requireSession(request: Request, app: App) {
-  const session = await app.auth.api.getSession({ headers: request.headers });
+  const h = request.headers;
+  const session = await app.sessions.get(h.get("cookie"), h.get("host"), h.get("x-forwarded-proto"), () => h);
   if (!session) throw unauthorized();
   return session;
 }

@@ -6,7 +6,8 @@ import { rejectRewrite } from "../cv/tailor/verify";
 import { AppError } from "../errors";
 import { LlmInvalidAnswerError, LlmUnavailableError, type LlmClient } from "../llm/client";
 import { TaskFailure, type TaskDefinition } from "../tasks/types";
-import { jobOfferSchema, type CvContent } from "../../shared/cv";
+import { jobOfferSchema, type CvContent, type CvEngine, type EngineFallbackCode, type GenerateCvResult } from "../../shared/cv";
+import { generateTitleParams, TASK_TITLES } from "../../shared/task-titles";
 
 const payloadSchema = z.object({ cvId: z.uuid(), offer: jobOfferSchema });
 export type GenerateCvPayload = z.infer<typeof payloadSchema>;
@@ -36,6 +37,10 @@ function applyRewrite(content: CvContent, rewrite: z.infer<typeof rewriteSchema>
   return { ...content, basics: { ...content.basics, label: rewrite.label, summary: rewrite.summary }, work };
 }
 
+/** Progress while the model writes: from 40 % to 88 %, by the characters received against the size of what it rewrites. */
+const WRITE_FROM = 40;
+const WRITE_TO = 88;
+
 export interface GenerateCvDeps {
   db: Database;
   llm: LlmClient | null;
@@ -46,7 +51,8 @@ export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<Gene
   return {
     type: "generate-cv",
     payloadSchema,
-    defaultTitle: (p) => `Tailor CV for ${p.offer.title ?? p.offer.company ?? p.offer.text.trim().split("\n")[0]!.slice(0, 60)}`,
+    defaultTitle: (p) => TASK_TITLES["generate-cv"].english(generateTitleParams(p.offer)),
+    titleParams: (p) => generateTitleParams(p.offer),
     async run(ctx) {
       ctx.progress(5, "reading");
       const base = await getCv(db, ctx.userId, ctx.payload.cvId).catch((err: unknown) => {
@@ -56,10 +62,15 @@ export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<Gene
       ctx.progress(20, "analysing");
       const tailored = tailorCv(base.content, ctx.payload.offer);
       let content = tailored.content;
-      let engine: "offline" | "llm" = "offline";
-      let fallbackReason: string | undefined;
+      let engine: CvEngine = { kind: "offline" };
+      const fallBack = (code: EngineFallbackCode, reason: string) => {
+        engine = { kind: "offline", model: llm!.config.model, fallback: { code, reason } };
+      };
       if (llm) {
-        ctx.progress(40, "writing");
+        ctx.progress(WRITE_FROM, "writing");
+        // What the model rewrites, as JSON: about the size of its answer.
+        const expected = JSON.stringify({ label: content.basics.label, summary: content.basics.summary, work: content.work.map((w, index) => ({ index, highlights: w.highlights })) }).length;
+        let shown = WRITE_FROM;
         try {
           const rewrite = await llm.json({
             schemaName: "cv_rewrite",
@@ -67,6 +78,11 @@ export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<Gene
             system: LLM_SYSTEM,
             user: JSON.stringify({ offer: ctx.payload.offer, cv: { basics: content.basics, work: content.work.map((w, index) => ({ index, ...w })), skills: content.skills } }),
             signal: ctx.signal,
+            onProgress: ({ chars }) => {
+              // Never backwards: a second try (after an invalid answer) starts again from zero characters.
+              const percent = Math.max(shown, WRITE_FROM + Math.floor((WRITE_TO - WRITE_FROM) * Math.min(1, chars / Math.max(expected, 1))));
+              if (percent > shown) ctx.progress((shown = percent), "writing");
+            },
           });
           const rewritten = applyRewrite(content, rewrite);
           // Checked after the model answers: the rewrite may only rephrase the base CV's facts.
@@ -75,17 +91,19 @@ export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<Gene
             summary: rewritten.basics.summary ?? "",
             highlights: rewritten.work.flatMap((w) => w.highlights ?? []),
           });
-          if (reason) fallbackReason = `The language model's rewrite was rejected: ${reason}. The offline result was kept.`;
+          if (reason) fallBack("llm_rewrite_rejected", `The language model's rewrite was rejected: ${reason}. The offline result was kept.`);
           else {
             content = rewritten;
-            engine = "llm";
+            engine = { kind: "llm", model: llm.config.model };
           }
         } catch (err) {
           if (ctx.signal.aborted) throw err;
-          if (!(err instanceof LlmUnavailableError || err instanceof LlmInvalidAnswerError)) throw err;
-          fallbackReason = err.message;
+          if (err instanceof LlmUnavailableError) fallBack("llm_unavailable", err.message);
+          else if (err instanceof LlmInvalidAnswerError) fallBack("llm_invalid_answer", err.message);
+          else throw err;
         }
       }
+      const used: CvEngine = engine;
       ctx.progress(90, "saving");
       return {
         commit: async (tx) => {
@@ -98,8 +116,16 @@ export function generateCvTask({ db, llm }: GenerateCvDeps): TaskDefinition<Gene
             baseCvId: base.id,
             jobOffer: ctx.payload.offer,
             matchReport: tailored.report,
+            engine: used,
           });
-          return { cvId, score: tailored.report.score, engine, ...(fallbackReason ? { fallbackReason } : {}) };
+          const result: GenerateCvResult = {
+            cvId,
+            score: tailored.report.score,
+            engine: used.kind,
+            ...(used.model ? { model: used.model } : {}),
+            ...(used.fallback ? { fallbackCode: used.fallback.code, fallbackReason: used.fallback.reason } : {}),
+          };
+          return result;
         },
       };
     },

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { TASK_TITLES, waitTitleParams } from "../../shared/task-titles";
 import type { TaskDefinition } from "../tasks/types";
 
 const payloadSchema = z.object({
@@ -13,7 +14,8 @@ const payloadSchema = z.object({
 export const noopTask: TaskDefinition<z.infer<typeof payloadSchema>> = {
   type: "noop",
   payloadSchema,
-  defaultTitle: (p) => (p.durationMs > 0 ? `Wait ${p.durationMs} ms` : "No-op"),
+  defaultTitle: (p) => TASK_TITLES.noop.english(waitTitleParams(p.durationMs)),
+  titleParams: (p) => waitTitleParams(p.durationMs),
   async run({ taskId, payload, signal, progress, attempt, runChild }) {
     if (payload.inChildProcess) {
       progress(0, "waiting");

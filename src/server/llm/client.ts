@@ -1,7 +1,8 @@
 /**
  * Any OpenAI-compatible chat-completions server, through the official SDK. Every call carries the task's
- * AbortSignal, so a cancel closes the HTTP request at once. Answers are JSON validated with Zod; invalid
- * JSON is repaired or the model is asked again, at most twice.
+ * AbortSignal, so a cancel closes the HTTP request at once. The answer is streamed, so the caller can report
+ * progress as tokens arrive (a server that ignores `stream` and answers one JSON completion is read too).
+ * Answers are JSON validated with Zod; invalid JSON is repaired or the model is asked again, at most twice.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { z } from "zod";
@@ -30,6 +31,13 @@ export class LlmInvalidAnswerError extends Error {
 }
 
 const MAX_RETRIES = 2;
+
+/** What has arrived of the model's answer so far, in one attempt: streamed chunks (about a token each) and characters. */
+export interface LlmStreamProgress {
+  attempt: number;
+  tokens: number;
+  chars: number;
+}
 
 /** Best-effort repair of almost-JSON: code fences, prose around the object, trailing commas. */
 export function repairJson(text: string): unknown {
@@ -69,6 +77,8 @@ export class LlmClient {
     system: string;
     user: string;
     signal: AbortSignal;
+    /** Called as the answer streams in (at most once per chunk). */
+    onProgress?: (progress: LlmStreamProgress) => void;
   }): Promise<z.infer<S>> {
     const jsonSchema = z.toJSONSchema(opts.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
@@ -77,7 +87,9 @@ export class LlmClient {
     ];
     let lastProblem = "";
     for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
-      const answer = await this.complete(messages, opts.schemaName, jsonSchema, opts.signal);
+      const answer = await this.complete(messages, opts.schemaName, jsonSchema, opts.signal, (tokens, chars) =>
+        opts.onProgress?.({ attempt, tokens, chars }),
+      );
       let parsed: unknown;
       try {
         parsed = repairJson(answer);
@@ -105,21 +117,49 @@ export class LlmClient {
     name: string,
     schema: Record<string, unknown>,
     signal: AbortSignal,
+    onChunk: (tokens: number, chars: number) => void,
   ): Promise<string> {
     try {
-      const res = await this.client.chat.completions.create(
-        {
-          model: this.config.model,
-          messages,
-          temperature: 0,
-          response_format: { type: "json_schema", json_schema: { name, schema, strict: false } },
-        },
-        { signal },
-      );
-      // A server may answer 200 with something that is not a completion at all ({} or a bare string).
-      const choices = (res as { choices?: unknown } | null)?.choices;
-      const content = Array.isArray(choices) ? (choices[0] as { message?: { content?: unknown } } | undefined)?.message?.content : undefined;
-      if (typeof content !== "string") throw new LlmInvalidAnswerError("The language model's answer held no message (not a chat completion).");
+      const request = () =>
+        this.client.chat.completions
+          .create(
+            {
+              model: this.config.model,
+              messages,
+              temperature: 0,
+              stream: true,
+              response_format: { type: "json_schema", json_schema: { name, schema, strict: false } },
+            },
+            { signal },
+          )
+          .withResponse();
+      // A kept-alive connection the server closed as it was reused fails before the request is read: sent again
+      // once on a fresh connection. Timeouts and answers are never retried here.
+      const { data: stream, response } = await request().catch((err: unknown) => {
+        if (signal.aborted || !(err instanceof APIConnectionError) || err instanceof APIConnectionTimeoutError) throw err;
+        return request();
+      });
+      if (!/text\/event-stream/i.test(response.headers.get("content-type") ?? "")) {
+        // Not a stream: the server ignored `stream` and sent one completion (or something else).
+        return messageOf(JSON.parse(await response.text()));
+      }
+      let content = "";
+      let tokens = 0;
+      let events = 0;
+      try {
+        for await (const chunk of stream) {
+          events++;
+          const delta = (chunk as { choices?: { delta?: { content?: unknown } }[] }).choices?.[0]?.delta?.content;
+          if (typeof delta === "string" && delta !== "") {
+            content += delta;
+            onChunk(++tokens, content.length);
+          }
+        }
+      } catch (err) {
+        if (signal.aborted || err instanceof APIError || err instanceof SyntaxError) throw err;
+        throw new LlmUnavailableError(`The language model's answer stopped before its end (${err instanceof Error ? err.message : String(err)}).`);
+      }
+      if (events === 0) throw new LlmInvalidAnswerError("The language model's answer was empty or not JSON.");
       return content;
     } catch (err) {
       if (signal.aborted || err instanceof APIUserAbortError) throw signal.reason ?? err;
@@ -135,6 +175,14 @@ export class LlmClient {
       throw err;
     }
   }
+}
+
+/** The assistant's text of a whole (non-streamed) completion; a 200 that is not a completion ({} or a bare string) is an invalid answer. */
+function messageOf(res: unknown): string {
+  const choices = (res as { choices?: unknown } | null)?.choices;
+  const content = Array.isArray(choices) ? (choices[0] as { message?: { content?: unknown } } | undefined)?.message?.content : undefined;
+  if (typeof content !== "string") throw new LlmInvalidAnswerError("The language model's answer held no message (not a chat completion).");
+  return content;
 }
 
 export function llmFromConfig(config: { llm?: LlmConfig }): LlmClient | null {

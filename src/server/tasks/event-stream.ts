@@ -1,4 +1,5 @@
 import type { TaskSyncResponse } from "../../shared/tasks";
+import type { SessionEndedEvent } from "./events";
 import type { TaskFeed, TaskFeedItem } from "./feed";
 import type { TaskStore } from "./store";
 
@@ -8,6 +9,7 @@ const PING = encoder.encode(": ping\n\n");
 const RETRY_MS = 1000;
 /** After being replaced by the user's newer stream: long, so that a seventh browser does not evict in turn. */
 const REPLACED_RETRY_MS = 30_000;
+const CONNECTED = encoder.encode(`retry: ${RETRY_MS}\n: connected\n\n`);
 
 /** The bounds of push streams (see `push` in the configuration). */
 export interface PushStreamLimits {
@@ -47,6 +49,17 @@ interface Connection {
   lastWriteAt: number;
   send(bytes: Uint8Array): void;
   end(reason: PushCloseReason): void;
+}
+
+/** Where a stream's bytes go: a Web ReadableStream, or a Node.js response written directly. */
+export interface PushSink {
+  write(bytes: Uint8Array): void;
+  /** Bytes written and not yet taken by the client. */
+  buffered(): number;
+  /** Ends the stream after `last`, if given. */
+  close(last?: Uint8Array): void;
+  /** Ends the stream at once, dropping whatever is still queued. */
+  destroy(reason: PushCloseReason): void;
 }
 
 /** Thrown into a dropped stream: the HTTP layer treats it as an abort and closes the socket quietly. */
@@ -98,12 +111,53 @@ export class PushStreams {
   }
 
   /**
-   * A user's task changes as Server-Sent Events: `event: task` per change (its id is the version, the
-   * data the slim task or its deletion), `event: sync` with a delta first when resuming from `since`, a
-   * comment line as heartbeat, and `event: closed` when the server ends the stream on purpose. Null when
-   * the process already holds `maxStreams` streams (answer 503).
+   * A user's task changes as Server-Sent Events, as a ReadableStream (for a Web Response: the Next.js route
+   * under `next dev`). Null when the process already holds `maxStreams` streams (answer 503).
    */
   open(req: PushStreamRequest): ReadableStream<Uint8Array> | null {
+    const { maxBufferBytes } = this.deps.limits;
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let clientGone = () => {};
+    const stream = new ReadableStream<Uint8Array>(
+      { start: (c) => void (controller = c), cancel: () => clientGone() },
+      // desiredSize = the bound minus the bytes queued and not yet taken by the socket.
+      { highWaterMark: maxBufferBytes, size: (chunk) => chunk.byteLength },
+    );
+    const sink: PushSink = {
+      write: (bytes) => controller.enqueue(bytes),
+      buffered: () => maxBufferBytes - (controller.desiredSize ?? 0),
+      close: (last) => {
+        try {
+          if (last) controller.enqueue(last);
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      },
+      destroy: (reason) => {
+        try {
+          controller.error(dropped(reason));
+        } catch {
+          // already closed by the client
+        }
+      },
+    };
+    const attached = this.attach({ ...req, signal: undefined }, sink);
+    if (!attached) return null;
+    clientGone = attached;
+    if (req.signal.aborted) attached();
+    else req.signal.addEventListener("abort", attached, { once: true });
+    return stream;
+  }
+
+  /**
+   * A user's task changes as Server-Sent Events, written to `sink`: `event: task` per change (its id is the
+   * version, the data the slim task or its deletion), `event: sync` with a delta first when resuming from
+   * `since`, a comment line as heartbeat, and `event: closed` when the server ends the stream on purpose.
+   * Each change's frame is encoded once and the same bytes are written to every sink. Returns the function
+   * to call when the client goes away, or null when the process already holds `maxStreams` streams.
+   */
+  attach(req: Omit<PushStreamRequest, "signal"> & { signal?: undefined }, sink: PushSink): (() => void) | null {
     const { limits } = this.deps;
     for (let mine = this.byUser.get(req.userId); mine && mine.length >= limits.maxStreamsPerUser; mine = this.byUser.get(req.userId)) {
       mine[0]!.end("replaced");
@@ -113,18 +167,8 @@ export class PushStreams {
       return null;
     }
 
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
     let open = true;
     let unsubscribe = () => {};
-    const onAbort = () => conn.end("client");
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        start: (c) => void (controller = c),
-        cancel: () => conn.end("client"),
-      },
-      // desiredSize = the bound minus the bytes queued and not yet taken by the socket.
-      { highWaterMark: limits.maxBufferBytes, size: (chunk) => chunk.byteLength },
-    );
     const openedAt = this.now();
     const conn: Connection = {
       userId: req.userId,
@@ -134,12 +178,13 @@ export class PushStreams {
       lastWriteAt: openedAt,
       send: (bytes) => {
         if (!open) return;
-        const room = controller.desiredSize ?? 0;
-        // Over the bound: the client is not reading. (A frame larger than the whole bound still goes out
-        // onto an empty queue.)
-        if (bytes.byteLength > room && room < limits.maxBufferBytes) return conn.end("slow");
+        // A backlog already past the bound: the client is not reading. The bound is on what waits unsent, so
+        // any one frame still goes out behind a backlog within it (a resume's delta is often larger than the
+        // bound; the response's own head may still be queued before it), and a backlog never exceeds the
+        // bound by more than one frame.
+        if (sink.buffered() > limits.maxBufferBytes) return conn.end("slow");
         try {
-          controller.enqueue(bytes);
+          sink.write(bytes);
           conn.lastWriteAt = this.now();
         } catch {
           conn.end("client");
@@ -151,31 +196,22 @@ export class PushStreams {
         this.closed[reason]++;
         this.forget(conn);
         unsubscribe();
-        req.signal.removeEventListener("abort", onAbort);
-        try {
-          const backlog = limits.maxBufferBytes - (controller.desiredSize ?? 0);
-          if (reason === "client") controller.close();
-          else if (reason === "slow" || reason === "signed-out" || reason === "error" || backlog > 0) {
-            // Nothing more for this client, not even what is queued: the socket closes now.
-            controller.error(dropped(reason));
-          } else {
-            const retry = reason === "replaced" ? `retry: ${REPLACED_RETRY_MS}\n` : "";
-            controller.enqueue(encoder.encode(`${retry}event: closed\ndata: {"reason":"${reason}"}\n\n`));
-            controller.close();
-          }
-        } catch {
-          // already closed by the client
+        if (reason === "client") sink.close();
+        else if (reason === "slow" || reason === "signed-out" || reason === "error" || sink.buffered() > limits.maxBufferBytes) {
+          // Nothing more for this client, not even what is queued: the socket closes now.
+          sink.destroy(reason);
+        } else {
+          // What is queued goes out first, then the closing frame: a stream replaced a moment after it opened
+          // still holds its head and "connected" (written, not yet flushed), and destroying it would leave the
+          // client with a connection closed before any answer.
+          const retry = reason === "replaced" ? `retry: ${REPLACED_RETRY_MS}\n` : "";
+          sink.close(encoder.encode(`${retry}event: closed\ndata: {"reason":"${reason}"}\n\n`));
         }
       },
     };
     this.all.add(conn);
     this.byUser.set(req.userId, [...(this.byUser.get(req.userId) ?? []), conn]);
     this.startTimer();
-    if (req.signal.aborted) {
-      conn.end("client");
-      return stream;
-    }
-    req.signal.addEventListener("abort", onAbort, { once: true });
 
     // Subscribe first, then catch up: a change in between is sent twice at worst, never lost.
     const buffered: TaskFeedItem[] = [];
@@ -187,7 +223,7 @@ export class PushStreams {
       bufferedBytes += item.frame.byteLength;
       if (bufferedBytes > limits.maxBufferBytes) conn.end("slow");
     });
-    conn.send(encoder.encode(`retry: ${RETRY_MS}\n: connected\n\n`));
+    conn.send(CONNECTED);
     if (req.since !== null) {
       const since = req.since;
       void (async () => {
@@ -201,12 +237,12 @@ export class PushStreams {
         }
       })();
     }
-    return stream;
+    return () => conn.end("client");
   }
 
-  /** Ends at once every stream opened with this session (call it when the session is signed out). */
-  closeSession(sessionId: string) {
-    for (const conn of [...this.all]) if (conn.sessionId === sessionId) conn.end("signed-out");
+  /** Ends at once the streams of a session that ended (or of every session of a deleted user). */
+  sessionsEnded({ userId, sessionId }: SessionEndedEvent) {
+    for (const conn of [...(this.byUser.get(userId) ?? [])]) if (sessionId === undefined || conn.sessionId === sessionId) conn.end("signed-out");
   }
 
   /** Ends every stream (the process is stopping). */

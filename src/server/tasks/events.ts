@@ -25,6 +25,15 @@ export interface TaskCancelEvent {
 }
 
 /**
+ * Sessions ended (signed out, revoked, deleted with their user): every process drops what it cached of the
+ * user's sessions and ends their push streams. Without `sessionId`, all of the user's sessions are affected.
+ */
+export interface SessionEndedEvent {
+  userId: string;
+  sessionId?: string;
+}
+
+/**
  * How the engine tells the rest of the system what happened. The in-process bus serves one process;
  * a cross-process implementation can carry the same events between instances.
  */
@@ -37,11 +46,24 @@ export interface TaskEventBus {
   /** Across processes: called when notifications may have been missed, so listeners resync. */
   onResync?(listener: () => void): () => void;
   /**
+   * False while changes may be missed (across processes: the LISTEN connection is down): whatever is kept
+   * current by the bus (the in-memory clocks, the session cache) must not be trusted then. Absent: always true.
+   */
+  readonly connected?: boolean;
+  /** Tells every process that sessions ended (after the change committed). */
+  publishSessionEnded(event: SessionEndedEvent): void;
+  onSessionEnded(listener: (event: SessionEndedEvent) => void): () => void;
+  /**
    * Across processes: sends the changes and cancels from inside the transaction that makes them
    * (PostgreSQL delivers NOTIFY at commit, only if it commits); publishChange and publishCancel then only
    * deliver them locally.
    */
   notifyInTransaction?(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[], cancels?: TaskCancelEvent[]): Promise<void>;
+  /**
+   * Across processes: a `pg_notify(…)` expression announcing a change made by the statement it is part of
+   * (the user, task and version given as SQL over that statement's rows), for writes made in one statement.
+   */
+  changeNotifySql?(change: { userId: SQL; taskId: SQL; version: SQL; at: number; claimable?: boolean }): SQL;
 }
 
 export class InProcessEventBus implements TaskEventBus {
@@ -68,6 +90,15 @@ export class InProcessEventBus implements TaskEventBus {
   onCancel(listener: (event: TaskCancelEvent) => void) {
     this.emitter.on("cancel", listener);
     return () => void this.emitter.off("cancel", listener);
+  }
+
+  publishSessionEnded(event: SessionEndedEvent) {
+    this.emitter.emit("session", event);
+  }
+
+  onSessionEnded(listener: (event: SessionEndedEvent) => void) {
+    this.emitter.on("session", listener);
+    return () => void this.emitter.off("session", listener);
   }
 }
 
@@ -143,4 +174,9 @@ export class TaskEngineEvents {
       });
     });
   }
+}
+
+/** Whether what the bus keeps current can be trusted now (see TaskEventBus.connected). */
+export function busConnected(bus: Pick<TaskEventBus, "connected">): boolean {
+  return bus.connected !== false;
 }

@@ -6,9 +6,12 @@ import path from "node:path";
  * Task input files kept on disk next to the embedded database instead of in it: PGlite runs on the
  * server's event loop, and passing 10 MB through it as a bytea parameter blocks every other request for
  * seconds (measured: 2.5 s to insert, 1 s to read back). The database row keeps the file's name, type and
- * size; the bytes are written here before the transaction (staged), renamed to the task's name inside it,
- * and removed when the task finishes. Only for the embedded database: with PostgreSQL every worker must
- * reach the file, and node-postgres sends it without holding the event loop.
+ * size; the bytes are written here before the transaction (staged: an upload is streamed straight to a
+ * staging path as it arrives), renamed to the task's name inside it, and removed when the task finishes.
+ * The pdf.js process reads the file from its path: the bytes never pass through the server's thread.
+ * Only the embedded database keeps files here: with PostgreSQL every worker must reach the file, and
+ * node-postgres sends it without holding the event loop; uploads are still staged in such a directory
+ * (one per process) while they are checked.
  */
 export class InputFileDirectory {
   constructor(readonly dir: string) {}
@@ -19,10 +22,15 @@ export class InputFileDirectory {
     return path.join(this.dir, `${taskId}.bin`);
   }
 
+  /** A new temporary name to write a file under (the directory exists); `place` or `discard` it afterwards. */
+  async stagingPath(): Promise<string> {
+    await fs.mkdir(this.dir, { recursive: true });
+    return path.join(this.dir, `staging-${randomUUID()}.part`);
+  }
+
   /** Writes the bytes under a temporary name; `place` then gives them to a task, `discard` drops them. */
   async stage(data: Uint8Array): Promise<string> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const staged = path.join(this.dir, `staging-${randomUUID()}.part`);
+    const staged = await this.stagingPath();
     await fs.writeFile(staged, data);
     return staged;
   }
@@ -35,9 +43,25 @@ export class InputFileDirectory {
     await fs.rm(staged, { force: true });
   }
 
-  async read(taskId: string): Promise<Uint8Array | null> {
+  /** A copy of a task's file under a staging name (for a new task), or null when there is none. */
+  async copyToStaging(taskId: string): Promise<string | null> {
+    const staged = await this.stagingPath();
     try {
-      return new Uint8Array(await fs.readFile(this.pathOf(taskId)));
+      await fs.copyFile(this.pathOf(taskId), staged);
+      return staged;
+    } catch (err) {
+      await this.discard(staged);
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw err;
+    }
+  }
+
+  /** The path of a task's file, or null when there is none. */
+  async locate(taskId: string): Promise<string | null> {
+    const file = this.pathOf(taskId);
+    try {
+      await fs.access(file);
+      return file;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw err;

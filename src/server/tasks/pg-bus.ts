@@ -7,11 +7,12 @@
 import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import pg from "pg";
-import type { TaskCancelEvent, TaskChangeEvent, TaskEventBus } from "./events";
+import type { SessionEndedEvent, TaskCancelEvent, TaskChangeEvent, TaskEventBus } from "./events";
 import { InProcessEventBus, TaskEngineEvents } from "./events";
 
 const CHANGE_CHANNEL = "cv_tasks_change";
 const CANCEL_CHANNEL = "cv_tasks_cancel";
+const SESSION_CHANNEL = "cv_tasks_session";
 
 type Notifier = (channel: string, payload: string) => Promise<unknown>;
 
@@ -24,6 +25,7 @@ export class PostgresEventBus implements TaskEventBus {
   private stopped = false;
   private backoffMs = 100;
   private connectedOnce = false;
+  private listening = false;
   /** When the LISTEN connection was lost (null while connected): the downtime reported on reconnection. */
   private lostAt: number | null = null;
   /** Resolves once LISTEN is active (for start-up and tests). */
@@ -65,6 +67,7 @@ export class PostgresEventBus implements TaskEventBus {
     const onLost = (why: string) => {
       if (lost || this.stopped) return;
       lost = true;
+      this.listening = false;
       this.lostAt ??= Date.now();
       this.log(`LISTEN connection lost (${why}); reconnecting in ${this.backoffMs} ms`);
       client.removeAllListeners();
@@ -85,11 +88,14 @@ export class PostgresEventBus implements TaskEventBus {
       await client.connect();
       await client.query(`LISTEN ${CHANGE_CHANNEL}`);
       await client.query(`LISTEN ${CANCEL_CHANNEL}`);
+      await client.query(`LISTEN ${SESSION_CHANNEL}`);
     } catch (err) {
       onLost(err instanceof Error ? err.message : String(err));
       return;
     }
     this.backoffMs = 100;
+    // Listening again before the resync listeners run: what they read from the database now is kept current.
+    this.listening = !lost;
     if (this.connectedOnce) {
       this.events.emit("listenReconnected", { downtimeMs: Date.now() - (this.lostAt ?? Date.now()) });
       this.events.emit("resync", { reason: "listen_reconnected" });
@@ -102,12 +108,14 @@ export class PostgresEventBus implements TaskEventBus {
 
   private receive(channel: string, payload: string) {
     try {
-      const m = JSON.parse(payload) as { o: string; u?: string; t: string; v?: number; k?: "u" | "d"; a?: number; w?: 1 };
+      const m = JSON.parse(payload) as { o: string; u?: string; t: string; s?: string; v?: number; k?: "u" | "d"; a?: number; w?: 1 };
       if (m.o === this.origin) return; // our own, already delivered locally
       if (channel === CHANGE_CHANNEL && m.u && m.v !== undefined) {
         this.local.publishChange({ userId: m.u, taskId: m.t, version: m.v, kind: m.k === "d" ? "delete" : "upsert", at: m.a, claimable: m.w === 1 });
       } else if (channel === CANCEL_CHANNEL) {
         this.local.publishCancel({ taskId: m.t });
+      } else if (channel === SESSION_CHANNEL && m.u) {
+        this.local.publishSessionEnded({ userId: m.u, sessionId: m.s });
       }
     } catch (err) {
       this.log(`bad notification on ${channel}: ${String(err)}`);
@@ -124,8 +132,19 @@ export class PostgresEventBus implements TaskEventBus {
 
   /** Sent by the transaction itself: delivered at its commit, never for a rollback, never lost after it. */
   async notifyInTransaction(execute: (query: SQL) => Promise<unknown>, changes: TaskChangeEvent[], cancels: TaskCancelEvent[] = []): Promise<void> {
-    for (const change of changes) await execute(sql`select pg_notify(${CHANGE_CHANNEL}, ${this.changePayload(change)})`);
-    for (const cancel of cancels) await execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${JSON.stringify({ o: this.origin, t: cancel.taskId })})`);
+    // One round trip for all of them (a batch of 40 created tasks was 40), in order, while the user's lock is held.
+    const sent = [
+      ...changes.map((change) => [CHANGE_CHANNEL, this.changePayload(change)]),
+      ...cancels.map((cancel) => [CANCEL_CHANNEL, JSON.stringify({ o: this.origin, t: cancel.taskId })]),
+    ];
+    if (sent.length === 0) return;
+    await execute(sql`select pg_notify(n.channel, n.payload) from unnest(${sql.param(sent.map((s) => s[0]))}::text[], ${sql.param(sent.map((s) => s[1]))}::text[]) with ordinality as n(channel, payload, i) order by n.i`);
+  }
+
+  /** The same notification as notifyInTransaction's, built by the statement that makes the change. */
+  changeNotifySql(c: { userId: SQL; taskId: SQL; version: SQL; at: number; claimable?: boolean }): SQL {
+    const wakes = c.claimable ? sql`, 'w', 1` : sql``;
+    return sql`pg_notify(${CHANGE_CHANNEL}, json_build_object('o', ${this.origin}::text, 'u', ${c.userId}, 't', ${c.taskId}, 'v', ${c.version}, 'k', 'u', 'a', ${c.at}::bigint${wakes})::text)`;
   }
 
   /** Delivers locally; other processes heard it from the transaction (notifyInTransaction). */
@@ -136,6 +155,21 @@ export class PostgresEventBus implements TaskEventBus {
   /** Delivers locally; other processes heard it from the cancelling transaction (notifyInTransaction). */
   publishCancel(event: TaskCancelEvent): void {
     this.local.publishCancel(event);
+  }
+
+  /** Delivers locally at once and to every other process through NOTIFY (the sessions are already gone). */
+  publishSessionEnded(event: SessionEndedEvent): void {
+    this.local.publishSessionEnded(event);
+    this.send(SESSION_CHANNEL, { u: event.userId, s: event.sessionId });
+  }
+
+  onSessionEnded(listener: (event: SessionEndedEvent) => void) {
+    return this.local.onSessionEnded(listener);
+  }
+
+  /** LISTEN is active: no notification is being missed. */
+  get connected(): boolean {
+    return this.listening && !this.stopped;
   }
 
   onChange(listener: (event: TaskChangeEvent) => void) {

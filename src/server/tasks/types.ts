@@ -71,6 +71,10 @@ export interface TaskDefinition<P = unknown> {
   type: string;
   payloadSchema: z.ZodType<P>;
   defaultTitle(payload: P): string;
+  /** What the UI builds the default title from in the reader's language (see src/shared/task-titles.ts). */
+  titleParams?(payload: P): Record<string, string>;
+  /** Its input is an uploaded file (kept for a retry, see KEPT_INPUTS_PER_USER): a retry needs that file. */
+  needsInputFile?: boolean;
   run(ctx: TaskContext<P>): Promise<TaskOutcome>;
 }
 

@@ -18,7 +18,7 @@ import {
   WidthType,
 } from "docx";
 import type { CvContent } from "../../../shared/cv";
-import { buildExportModel, headingsFor, type ExportEntry, type ExportModel, type ExportSection } from "./model";
+import { buildExportModel, headingsFor, SIDEBAR_SECTIONS, type ExportEntry, type ExportModel, type ExportSection } from "../../../shared/cv-sections";
 import type { CvTemplate, Paper, RenderOptions } from "./pdf";
 
 interface DocxStyle {
@@ -37,7 +37,6 @@ const STYLES: Record<CvTemplate, DocxStyle> = {
 };
 /** Twips (1/1440 inch). */
 const PAGES: Record<Paper, { width: number; height: number }> = { a4: { width: 11906, height: 16838 }, letter: { width: 12240, height: 15840 } };
-const SIDEBAR = new Set(["skills", "languages", "interests"]);
 const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: "FFFFFF" };
 
 export async function renderCvDocx(cv: CvContent, options: RenderOptions = {}): Promise<Buffer> {
@@ -88,8 +87,8 @@ export async function renderModelDocx(model: ExportModel, template: CvTemplate, 
     const sideWidth = Math.round(contentWidth * 0.3);
     const mainWidth = contentWidth - sideWidth;
     const contact: ExportSection = { key: "contact", heading: headingsFor(model.lang).contact, entries: model.contact.map((c) => ({ title: c })), list: true };
-    const side = [...(contact.entries.length ? [contact] : []), ...model.sections.filter((s) => SIDEBAR.has(s.key))].flatMap((s) => section(s, sideWidth - 200));
-    const main = model.sections.filter((s) => !SIDEBAR.has(s.key)).flatMap((s) => section(s, mainWidth - 200));
+    const side = [...(contact.entries.length ? [contact] : []), ...model.sections.filter((s) => SIDEBAR_SECTIONS.has(s.key))].flatMap((s) => section(s, sideWidth - 200));
+    const main = model.sections.filter((s) => !SIDEBAR_SECTIONS.has(s.key)).flatMap((s) => section(s, mainWidth - 200));
     const cell = (children: Paragraph[], width: number) =>
       new TableCell({ width: { size: width, type: WidthType.DXA }, borders: { top: NO_BORDER, bottom: NO_BORDER, left: NO_BORDER, right: NO_BORDER }, children: children.length ? children : [new Paragraph("")] });
     body = [

@@ -6,12 +6,19 @@
 import PDFDocument from "pdfkit";
 import type { CvContent } from "../../../shared/cv";
 import { cjkFont, latinFont, needsCjk, scriptRuns, type FontFace, type FontFamily } from "./fonts";
-import { buildExportModel, headingsFor, type ExportEntry, type ExportLanguage, type ExportModel, type ExportSection } from "./model";
+import {
+  buildExportModel,
+  headingsFor,
+  SIDEBAR_SECTIONS,
+  type CvTemplate,
+  type ExportEntry,
+  type ExportLanguage,
+  type ExportModel,
+  type ExportSection,
+  type Paper,
+} from "../../../shared/cv-sections";
 
-export const TEMPLATES = ["classic", "modern", "compact"] as const;
-export type CvTemplate = (typeof TEMPLATES)[number];
-export const PAPERS = ["a4", "letter"] as const;
-export type Paper = (typeof PAPERS)[number];
+export { PAPERS, TEMPLATES, type CvTemplate, type Paper } from "../../../shared/cv-sections";
 
 export interface RenderOptions {
   template?: CvTemplate;
@@ -158,17 +165,16 @@ export function renderModelPdf(model: ExportModel, template: CvTemplate, paper: 
     else for (const e of s.entries) entry(e, x, width);
   };
 
-  const SIDEBAR = new Set(["skills", "languages", "interests"]);
   if (template === "modern") {
     doc.moveDown(0.4);
     const top = doc.y;
     const contact = { key: "contact" as const, heading: headingsFor(model.lang).contact, entries: model.contact.map((c) => ({ title: c })), list: true };
     if (contact.entries.length) section(contact, m, sidebarWidth, style.small);
-    for (const s of model.sections.filter((s) => SIDEBAR.has(s.key))) section(s, m, sidebarWidth, style.small);
+    for (const s of model.sections.filter((s) => SIDEBAR_SECTIONS.has(s.key))) section(s, m, sidebarWidth, style.small);
     const sidebarBottom = doc.y;
     const firstPage = doc.bufferedPageRange().count;
     doc.y = top;
-    for (const s of model.sections.filter((s) => !SIDEBAR.has(s.key))) section(s, mainX, mainWidth);
+    for (const s of model.sections.filter((s) => !SIDEBAR_SECTIONS.has(s.key))) section(s, mainX, mainWidth);
     if (doc.bufferedPageRange().count === firstPage) doc.y = Math.max(doc.y, sidebarBottom);
   } else {
     if (model.contact.length) write(model.contact.join("  ·  "), m, doc.y + 3, full, { size: style.small, color: MUTED });

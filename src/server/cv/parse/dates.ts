@@ -27,7 +27,7 @@ const PRESENT = String.raw`present|current|currently|now|today|ongoing|to date|d
 const SEASON = String.raw`(?:spring|summer|fall|autumn|winter|été|printemps|automne|hiver|verano|invierno|sommer|winter)`;
 
 // One date: a month name and year, a numeric month and year, a season and year, or a year alone.
-const ONE = String.raw`(?:\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{4}|\d{4}\s*[/.]?\s*(?:${monthPattern})\.?(?![\p{L}])|(?:${monthPattern})\.?\s*,?\s*(?:\d{4}|['’]?\d{2})|\d{4}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{1,2})?|\d{1,2}\s*[/.]\s*\d{4}|${SEASON}\s+\d{4}|\d{4}\s*年\s*(?:\d{1,2}\s*月)?|\d{4})`;
+const ONE = String.raw`(?:(?:${monthPattern})\.?\s+\d{1,2}(?:st|nd|rd|th)?,\s*\d{4}|\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{4}|\d{4}\s*[/.]?\s*(?:${monthPattern})\.?(?![\p{L}])|(?:${monthPattern})\.?\s*,?\s*(?:\d{4}|['’]?\d{2})|\d{4}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{1,2})?|\d{1,2}\s*[/.]\s*\d{4}|${SEASON}\s+\d{4}|\d{4}\s*年\s*(?:\d{1,2}\s*月)?|\d{4})`;
 const SEP = String.raw`\s*(?:-|–|—|−|to|till|until|à|au|a|hasta|bis|~|至)\s*`;
 // Some PDFs lose the dash between two dates ("Sep. 2023 Mar. 2024"): two month-year dates side by side are a range.
 const MONTH_YEAR = String.raw`(?:${monthPattern})\.?\s*(?:\d{4})`;
@@ -36,6 +36,11 @@ export const DATE_RANGE_RE = new RegExp(
   "iu",
 );
 const DATE_RANGE_RE_ALL = new RegExp(DATE_RANGE_RE.source, "giu");
+/**
+ * "03/24 – 09/26": month and two-digit year, read only as a range (a lone "03/24" could be a day and a month,
+ * or a score).
+ */
+const SHORT_RANGE_RE = new RegExp(String.raw`(?<![\d/.])(0?[1-9]|1[0-2])\s*/\s*(\d{2})${SEP}(?:(0?[1-9]|1[0-2])\s*/\s*(\d{2})|(${PRESENT}))(?![\d/.\p{L}])`, "iu");
 const PRESENT_RE = new RegExp(`^(?:${PRESENT})$`, "i");
 
 export interface ParsedDate {
@@ -86,7 +91,10 @@ export function withTwoDigitYearPivot<T>(century: number | undefined, run: () =>
 export function parseDate(text: string): ParsedDate {
   const t = text.trim();
   const lower = t.toLowerCase().replace(/\.$/, "");
-  let m = lower.match(new RegExp(`^(${monthPattern})\\.?\\s*,?\\s*['’]?(\\d{4}|\\d{2})$`, "i"));
+  // "Jul 01, 2016", "March 3rd, 2020": month, day, year.
+  let m = lower.match(new RegExp(`^(${monthPattern})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,\\s*(\\d{4})$`, "i"));
+  if (m && MONTHS[m[1]!] && Number(m[2]) >= 1 && Number(m[2]) <= 31 && plausibleYear(Number(m[3]))) return { iso: `${m[3]}-${pad(MONTHS[m[1]!]!)}-${pad(Number(m[2]))}`, text: t };
+  m = lower.match(new RegExp(`^(${monthPattern})\\.?\\s*,?\\s*['’]?(\\d{4}|\\d{2})$`, "i"));
   if (m) {
     const year = m[2]!.length === 2 ? resolveTwoDigitYear(Number(m[2]), pivot) : Number(m[2]);
     const month = MONTHS[m[1]!.toLowerCase()];
@@ -119,6 +127,22 @@ export function findDateRange(text: string): DateRange | null {
   // A range wins over a lone year printed before it ("ESNE, since 2024 (Sep 2019 – Sep 2023)").
   const all = [...text.matchAll(DATE_RANGE_RE_ALL)];
   const m = all.find((x) => x[2] !== undefined || x[3] !== undefined) ?? all[0];
+  if (!m || (m[2] === undefined && m[3] === undefined)) {
+    const short = text.match(SHORT_RANGE_RE);
+    if (short) {
+      const iso = (mm: string, yy: string) => `${resolveTwoDigitYear(Number(yy), pivot)}-${pad(Number(mm))}`;
+      const [startText, endText] = short[0].split(new RegExp(SEP, "i"), 2).map((t) => t.trim()) as [string, string];
+      const current = short[5] !== undefined;
+      return {
+        start: { iso: iso(short[1]!, short[2]!), text: startText },
+        end: current ? undefined : { iso: iso(short[3]!, short[4]!), text: endText },
+        current,
+        endText,
+        text: short[0],
+        index: short.index!,
+      };
+    }
+  }
   if (!m) return null;
   const startText = m[1]!;
   // A lone 4-digit number is a year only if it looks like one.

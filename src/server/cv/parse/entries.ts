@@ -3,7 +3,7 @@
  * layout, then reading each entry's header (title, organisation, dates, place).
  */
 import type { CvEducation, CvWork } from "../../../shared/cv";
-import { type DateRange, findDateRange } from "./dates";
+import { type DateRange, findDateRange, isPresentWord } from "./dates";
 import type { Line } from "./layout";
 import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
 
@@ -67,7 +67,100 @@ export function takeSideDate(entry: RawEntry, line: Line): Line {
   return keep.length === line.cells.length ? line : { ...line, cells: keep, text: keep.map((c) => c.text).join("  ") };
 }
 
-export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean } = {}): RawEntry[] {
+/** Words that cannot end a header line: the line was wrapped and goes on below. */
+const CONTINUES_RE = /(?:^|\s)(?:and|of|for|the|to|in|at|on|with|&|de|des|du|d’|d'|et|en|la|le|les|pour|und|für|der|die|das|im|von|y|e|del|el|los|las|para|di|da|per)$|[,–—-]$/iu;
+
+/**
+ * Header lines wrapped at the column's edge are one line again: a line that ends in a word that cannot end
+ * it ("… Infrastructure and" / "Reliability, Acme"), or a bold line that fills the column and goes on in the
+ * same style ("Principal Engineer – Norvale" / "Logistique").
+ */
+function joinWrappedHeads(lines: Line[]): Line[] {
+  const right = Math.max(...lines.map((l) => l.x2));
+  const left = Math.min(...lines.map((l) => l.x));
+  const out: Line[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    while (i + 1 < lines.length) {
+      const next = lines[i + 1]!;
+      const text = line.text.trim();
+      const near = next.page === line.page && next.column === line.column && Math.abs(next.x - line.x) < 3 && next.gapAbove < 0.6 && Math.abs(next.size - line.size) < 0.6;
+      // A header cell wrapped beside its date cell ("Engineer, Elmbridge ‖ 06/2023 – today" / "Logistics"): the
+      // wrapped words join the first cell.
+      // (Only when the first cell fills its room up to the date: a short title over its employer is two lines.)
+      const dated =
+        line.cells.length === 2 &&
+        dateOnly({ ...line, cells: [line.cells[1]!], text: line.cells[1]!.text }) &&
+        !findDateRange(line.cells[0]!.text) &&
+        line.cells[1]!.x - line.cells[0]!.x2 <= 4 * line.size;
+      if (near && dated && next.cells.length === 1 && line.bold && next.bold && wordCount(next.text) <= 4 && !findDateRange(next.text) && !BULLET_RE.test(next.text)) {
+        const first = line.cells[0]!;
+        const joinedCell = { ...first, text: joinWrapped(first.text.trim(), next.text.trim()) };
+        const cells = [joinedCell, line.cells[1]!];
+        line = { ...line, cells, text: cells.map((c) => c.text).join("  ") };
+        i++;
+        continue;
+      }
+      if (!near || line.cells.length > 1 || next.cells.length > 1 || BULLET_RE.test(text) || BULLET_RE.test(next.text) || findDateRange(text) || findDateRange(next.text)) break;
+      const connector = CONTINUES_RE.test(text) && wordCount(text) >= 2 && (line.bold || wordCount(text) <= 14) && /^[\p{Lu}\d]/u.test(next.text.trim());
+      const filled = line.bold && next.bold && line.x2 >= left + 0.85 * (right - left) && wordCount(next.text) <= 6;
+      if (!connector && !filled) break;
+      const joined = joinWrapped(text, next.text.trim());
+      line = { ...line, text: joined, cells: [{ ...line.cells[0]!, text: joined, x2: Math.max(line.x2, next.x2) }], x2: Math.max(line.x2, next.x2) };
+      i++;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** A line that gives only an entry's dates (perhaps with a duration or a place): the line above heads the entry. */
+function dateOnly(line: Line): boolean {
+  const date = findDateRange(line.text);
+  if (!date) return false;
+  const rest = clean(line.cells.map((c) => c.text).filter((t) => !DURATION_RE.test(clean(t))).join(" ").replace(date.text, " "));
+  return rest === "" || LOCATION_RE.test(rest) || looksLikePlace(rest);
+}
+
+/**
+ * A date range wrapped in a narrow left column ("mars 2025 –" over "aujourd’hui") or past a tab stop on the
+ * right is one date again: the cell that ends inside the range takes the date that starts the line below.
+ */
+function joinWrappedDates(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const next = lines[i + 1];
+    const below = next?.cells[0];
+    const close = next !== undefined && below !== undefined && next.page === line.page && next.column === line.column && next.gapAbove < 0.8;
+    // In a left rail: the first cell ends in a dash, the rest of the date starts the line below at the same x.
+    const head = line.cells[0]!;
+    const railDate = close && /\d{2}\s*[–—-]$/.test(head.text.trim()) && Math.abs(below!.x - head.x) < 3;
+    // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
+    const tail = line.cells[line.cells.length - 1]!;
+    const tabDate = close && !railDate && (/\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
+    if (railDate || tabDate) {
+      const cell = railDate ? head : tail;
+      const joined = `${cell.text.trim()} ${below!.text.trim()}`;
+      const date = findDateRange(joined);
+      const covers = date !== null && (date.end !== undefined || date.current) && date.index + date.text.length >= joined.length - 1 && (date.current ? isPresentWord(below!.text) : date.endText !== undefined && below!.text.trim().endsWith(date.endText.trim())) && (railDate || date.index < cell.text.trim().length);
+      if (covers) {
+        const merged = { ...cell, text: joined, x2: Math.max(cell.x2, below!.x2) };
+        const cells = railDate ? [merged, ...line.cells.slice(1)] : [...line.cells.slice(0, -1), merged];
+        out.push({ ...line, cells, text: cells.map((c) => c.text).join("  ") });
+        const rest = next!.cells.slice(1);
+        if (rest.length) out.push({ ...next!, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
+        i++;
+        continue;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean } = {}): RawEntry[] {
+  const lines = input.length ? joinWrappedHeads(joinWrappedDates(input)) : input;
   const entries: RawEntry[] = [];
   let cur: RawEntry | null = null;
   let lastWasBody = false;
@@ -88,9 +181,14 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
   // Label/value layouts: at least two different labels in the section.
   const labelled = new Set(lines.map((l) => fieldOf(l)?.field).filter(Boolean)).size >= 2;
   let previous: Line | undefined;
-  for (const line of lines) {
+  // Entries that put their dates on a line of their own under the header: how many do, and so whether
+  // "the next line gives only dates" marks a header here.
+  const dateLines = lines.filter(dateOnly).length;
+  for (const [index, line] of lines.entries()) {
     const text = line.text.trim();
     if (!text) continue;
+    const next = lines[index + 1];
+    const headsDateLine = dateLines >= 2 && next !== undefined && dateOnly(next) && !findDateRange(text) && !BULLET_RE.test(text) && wordCount(text) <= 16 && !/[.;:]$/.test(text);
     const before = previous;
     previous = line;
     const entry: RawEntry = cur ?? start();
@@ -190,14 +288,27 @@ export function segmentEntries(lines: Line[], options: { keepBodyOnly?: boolean 
     }
     // A header line starts a new entry after a body, at a second date, or once the entry is complete.
     // A line that only gives the place belongs to the entry above while it has none.
-    const placeOnly = !date && line.cells.length === 1 && LOCATION_RE.test(clean(text)) && !entry.location && entry.body.length === 0;
+    // So does a short place-like line between an entry's name and its dates-only line ("Acme" / "Madrid" / "2021 – 2022").
+    const placeOnly =
+      !date &&
+      line.cells.length === 1 &&
+      !entry.location &&
+      entry.body.length === 0 &&
+      ((LOCATION_RE.test(clean(text)) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text)) ||
+        // (only once the entry is named by an organisation: after a job title, "Google" is the employer)
+        (headsDateLine && entry.heads.some((h) => orgCue(h.text)) && !entry.heads.some((h) => TITLE_WORDS.test(h.text)) && !entry.date && wordCount(text) <= 3 && looksLikePlace(clean(text))));
     // The entry's date on a line of its own, perhaps beside a place ("Remote   2023 Mar. – 2024 Jul."), completes it.
     const rest = date ? clean(text.replace(date.text, " ").replace(/\s{2,}/g, " ")) : "";
     const dateOfEntry = date !== null && !entry.date && entry.heads.length > 0 && entry.body.length === 0 && (!rest || looksLikePlace(rest) || LOCATION_RE.test(rest));
+    if (placeOnly && !LOCATION_RE.test(clean(text))) {
+      entry.location = clean(text);
+      lastLine = line;
+      continue;
+    }
     const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry));
     // Entries repeat one layout: a line set lighter or smaller than the section's first entry line, with no
     // date, cannot start an entry; once the entry is complete it is description (an address, a note).
-    if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle)) {
+    if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle) && !headsDateLine) {
       entry.body.push(text.replace(/\s{2,}/g, " "));
       entry.bodyX ??= line.x;
       lastWasBody = true;
@@ -244,13 +355,20 @@ export const FIELD_LABEL_RE = new RegExp(String.raw`^(${FIELD_LABEL_NAMES.join("
 
 export const FIELD_OF = new Map(FIELD_LABELS.flatMap(([field, names]) => names.map((n) => [n, field] as const)));
 
+const NAME_OPENERS = new Set(["university", "école", "université", "universidad", "universidade", "escola", "istituto", "università", "hochschule", "universität", "schule", "empresa", "entreprise", "société", "firma", "azienda", "unternehmen", "diploma", "diplôme", "titre", "título"]);
+
 /** A line "Label  value" of a label/value layout (glyph cells before the label ignored). */
 export function fieldOf(line: Line): { field: EntryField; value: string; x: number } | null {
   const cells = line.cells.filter((c, i) => !(i === 0 && c.text.trim().length <= 1 && line.cells.length > 1));
   const text = cells.map((c) => c.text).join("  ");
   const m = text.match(FIELD_LABEL_RE);
   if (!m) return null;
-  const field = FIELD_OF.get(m[1]!.toLowerCase());
+  const label = m[1]!.toLowerCase();
+  const field = FIELD_OF.get(label);
+  // Words that open the names of schools and firms ("École Polytechnique", "Universidad de Sevilla", "Diplôme
+  // d'ingénieur") are labels only when set apart: followed by a colon, or alone in their cell.
+  const apart = /^\s*[:：]/.test(text.slice(m[1]!.length)) || clean(cells[0]!.text).toLowerCase() === label;
+  if (NAME_OPENERS.has(label) && !apart) return null;
   return field ? { field, value: m[2]!.trim(), x: cells.length > 1 ? cells[1]!.x : cells[0]!.x } : null;
 }
 
@@ -273,6 +391,8 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
   });
   for (const cell of line.cells) {
     let text = cell.text;
+    // "2 years 4 months" beside the dates: a duration, worked out from them.
+    if (DURATION_RE.test(clean(text))) continue;
     const cellDate = date && text.includes(date.text) ? date : findDateRange(text);
     if (cellDate && !entry.date) {
       entry.date = cellDate;
@@ -303,10 +423,13 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
           })
           .filter(Boolean)
       : null;
-    let parts = semi ?? text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+|\s+en\s+(?=\p{Lu})/u).map(clean).filter(Boolean);
+    // (Spanish "en" also names a degree's field, "Máster en Ciencia de Datos": after a degree it joins.)
+    // (A sentence, "In my first semester at ISCTE, I", is not split at its words.)
+    const sentence = wordCount(text) > 14 || /^(?:in|on|during|after|as|when|dans|en|durante|während|im)\s/i.test(text) || /,\s*\p{L}$/u.test(text);
+    let parts = semi ?? (sentence ? text.split(/\s+[-–—|@]\s+/u) : text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+/u).flatMap(splitAtEn)).map(clean).filter(Boolean);
     // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
     // two sides read differently (one as a job title or an organisation, the other not).
-    if (!semi && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
+    if (!semi && !sentence && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
     for (const part of parts) {
       if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
         entry.location = part;
@@ -320,6 +443,14 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
       entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
     }
   }
+}
+
+/** "Arquitecto de software en Tidewell": the Spanish "at", unless the part before it is a degree. */
+function splitAtEn(part: string): string[] {
+  const at = part.search(/\s+en\s+(?=\p{Lu})/u);
+  if (at < 0 || DEGREE_RE.test(part.slice(0, at))) return [part];
+  const m = part.slice(at).match(/^\s+en\s+/u)!;
+  return [part.slice(0, at), ...splitAtEn(part.slice(at + m[0].length))];
 }
 
 /** Job-title words on one side and not the other, or organisation cues on one side and not the other. */
@@ -371,7 +502,32 @@ export function orgScore(text: string) {
   return (ORG_WORDS.test(text) ? 2 : 0) + (INSTITUTION_RE.test(text) ? 1 : 0) - (TITLE_WORDS.test(text) ? 1 : 0) + (acronymOrDomain(text) ? 0.5 : 0) - (endsWithTitleWord(text) ? 2 : 0);
 }
 
-export function toWork(entry: RawEntry): CvWork {
+/** How much more the entry's first two heads read as "title, organisation" than as "organisation, title". */
+function titleFirstMargin(entry: RawEntry): number | undefined {
+  const [a, b] = entry.heads;
+  if (!a || !b || entry.fields?.title || entry.fields?.org) return undefined;
+  return titleScore(a.text) + orgScore(b.text) - (titleScore(b.text) + orgScore(a.text));
+}
+
+/**
+ * The entries of one section, read together: a section repeats one layout, so the order of title and
+ * organisation that most entries show clearly holds for the entries whose own words leave it open
+ * (a title the lexicon does not know, "Arquitecto de software | Tidewell").
+ */
+export function toWorks(entries: RawEntry[]): CvWork[] {
+  const margins = entries.map(titleFirstMargin);
+  const decided = margins.filter((m): m is number => m !== undefined && m !== 0);
+  const titleFirst = decided.filter((m) => m > 0).length;
+  const orgFirst = decided.length - titleFirst;
+  const majority = decided.length >= 2 && Math.max(titleFirst, orgFirst) >= 0.75 * decided.length ? (titleFirst > orgFirst ? 1 : -1) : 0;
+  return entries.map((e, i) => {
+    const m = margins[i];
+    // Strong evidence of the entry's own (a margin of 3 or more) still wins over the section's habit.
+    return toWork(e, majority !== 0 && m !== undefined && Math.abs(m) < 3 ? majority > 0 : undefined);
+  });
+}
+
+export function toWork(entry: RawEntry, titleFirst?: boolean): CvWork {
   const [a, b] = entry.heads;
   let position: string | undefined;
   let name: string | undefined;
@@ -382,7 +538,7 @@ export function toWork(entry: RawEntry): CvWork {
     const straight = titleScore(a.text) + orgScore(b.text);
     const swapped = titleScore(b.text) + orgScore(a.text);
     // On a tie, the side with job-title words is the title; with none, organisations usually come first.
-    const aIsTitle = straight !== swapped ? straight > swapped : TITLE_WORDS.test(a.text) && !TITLE_WORDS.test(b.text);
+    const aIsTitle = titleFirst ?? (straight !== swapped ? straight > swapped : TITLE_WORDS.test(a.text) && !TITLE_WORDS.test(b.text));
     [position, name] = aIsTitle ? [a.text, b.text] : [b.text, a.text];
   } else if (a) {
     if (titleScore(a.text) >= orgScore(a.text)) position = a.text;
@@ -400,12 +556,19 @@ export function toWork(entry: RawEntry): CvWork {
   };
 }
 
-export function toEducation(entry: RawEntry): CvEducation {
+export function toEducation(input: RawEntry): CvEducation {
+  let entry = input;
   const heads = entry.heads.map((h) => h.text).filter((h) => h !== entry.fields?.area);
   let institution = entry.fields?.org ?? heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
   institution ??= heads.find((h) => INSTITUTION_RE.test(h));
   let degree = entry.fields?.degree ?? heads.find((h) => h !== institution && DEGREE_RE.test(h));
   degree ??= heads.find((h) => h !== institution);
+  // A degree set indented under its school, like a description line ("Université de Genève" / "   Doctorat en chimie").
+  const first = entry.body[0];
+  if (!degree && institution && first && DEGREE_RE.test(first) && wordCount(first) <= 15 && !/[.;]$/.test(first)) {
+    degree = first;
+    entry = { ...entry, body: entry.body.slice(1) };
+  }
   if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
   let areaFromInstitution: string | undefined;
   let location = entry.location;

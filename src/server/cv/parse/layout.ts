@@ -180,7 +180,12 @@ function findGutter(rows: Row[], width: number): number | null {
     const leftAlone = [...leftRows].filter((r) => !rightRows.has(r)).length;
     const rightAlone = [...rightRows].filter((r) => !leftRows.has(r)).length;
     const independent = leftAlone >= 5 && rightAlone >= 5 && leftAlone >= leftRows.size * 0.4 && rightAlone >= rightRows.size * 0.4;
-    if (minSide < total * 0.18 && !(independent && minSide >= total * 0.05)) continue;
+    // A sidebar set in step with the main column (a table's two cells) shares many baselines with it, but each
+    // side reads as running text: most of its rows follow another row of the same side at line pitch, where
+    // dates in a left rail or headings in a label gutter stand one per entry or section, far apart; and the
+    // right side starts at one left edge, where places and dates set flush right end at one right edge.
+    const dense = crossing <= total * 0.03 && leftRows.size >= 8 && rightRows.size >= 8 && densityOf(rows, leftRows) >= 0.6 && densityOf(rows, rightRows) >= 0.6 && leftAligned(rows, rightRows, x) >= 0.4;
+    if (minSide < total * 0.18 && !((independent || dense) && minSide >= total * 0.05)) continue;
     const score = minSide - crossing * 4;
     if (!best || score > best.score) best = { x, score };
   }
@@ -192,6 +197,28 @@ function findGutter(rows: Row[], width: number): number | null {
   while (lo > 0 && clear(lo - 1) && best.x - lo < width * 0.1) lo--;
   while (hi < width && clear(hi + 1) && hi - best.x < width * 0.1) hi++;
   return (lo + hi) / 2;
+}
+
+/** The share of a side's rows that come right under another row of that side (within two line heights). */
+function densityOf(rows: Row[], side: Set<number>): number {
+  const list = [...side].sort((a, b) => a - b);
+  let close = 0;
+  for (let k = 1; k < list.length; k++) {
+    const [a, b] = [rows[list[k - 1]!]!, rows[list[k]!]!];
+    const size = Math.max(...b.cells.map((c) => c.size));
+    if (b.baseline - a.baseline <= 2.2 * size) close++;
+  }
+  return list.length > 1 ? close / (list.length - 1) : 0;
+}
+
+/** The share of a side's rows whose first cell past `x` starts at the side's most common left edge. */
+function leftAligned(rows: Row[], side: Set<number>, x: number): number {
+  const starts = [...side].map((i) => rows[i]!.cells.find((c) => c.x2 > x + 1)?.x).filter((v): v is number => v !== undefined);
+  if (!starts.length) return 0;
+  const counts = new Map<number, number>();
+  for (const v of starts) counts.set(Math.round(v / 2), (counts.get(Math.round(v / 2)) ?? 0) + 1);
+  const mode = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  return starts.filter((v) => Math.abs(v / 2 - mode) <= 1.5).length / starts.length;
 }
 
 function toLine(cells: Cell[], baseline: number, page: number, column: Line["column"]): Line {

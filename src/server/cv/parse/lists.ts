@@ -155,14 +155,25 @@ export const ITEM_MARK_RE = /^\s*(?:\[[A-Za-z]?\d+\]|\(\d+\)|\d{1,3}[.)]\s|[â€¢â
  * vertical gap, else each line is one.
  */
 export function parsePublications(lines: Line[]): { name: string; releaseDate?: string; dateText?: string }[] {
-  const marked = lines.some((l) => ITEM_MARK_RE.test(l.text));
-  const gapped = !marked && lines.some((l, i) => i > 0 && l.gapAbove > 0.45 && l.gapAbove !== Infinity);
+  // Group labels inside the section ("Books", "Journal articles"): short lines set larger than the items.
+  const sizes = lines.map((l) => l.size).sort((a, b) => a - b);
+  const itemSize = sizes[Math.floor(sizes.length / 2)] ?? 0;
+  const isLabel = (l: Line) => l.size > itemSize * 1.2 && wordCount(l.text) <= 6 && !/\d{4}/.test(l.text);
+  const items0 = lines.filter((l) => !isLabel(l));
+  // (An item never runs across a label.)
+  const afterLabel = new Set(lines.filter((l, i) => i > 0 && isLabel(lines[i - 1]!) && !isLabel(l)));
+  const marked = items0.some((l) => ITEM_MARK_RE.test(l.text));
+  // A hanging indent (each item's first line at the section's left edge, the rest of it further in) marks items.
+  const left = Math.min(...items0.map((l) => l.x));
+  const atEdge = items0.filter((l) => l.x <= left + 2).length;
+  const hanging = !marked && atEdge >= 2 && items0.length - atEdge >= 2;
+  const gapped = !marked && !hanging && items0.some((l, i) => i > 0 && l.gapAbove > 0.45 && l.gapAbove !== Infinity);
   const items: string[] = [];
-  lines.forEach((l, i) => {
+  items0.forEach((l, i) => {
     const text = l.text.replace(/\s{2,}/g, " ").trim();
     if (!text) return;
     // A wrapped line follows closely; one set far below starts another item even without a mark.
-    const starts = i === 0 || l.gapAbove > 1.2 || (marked ? ITEM_MARK_RE.test(l.text) : gapped ? l.gapAbove > 0.45 : true);
+    const starts = i === 0 || afterLabel.has(l) || l.gapAbove > 1.2 || (marked ? ITEM_MARK_RE.test(l.text) : hanging ? l.x <= left + 2 : gapped ? l.gapAbove > 0.45 : true);
     if (starts || items.length === 0) items.push(text.replace(ITEM_MARK_RE, "").trim());
     else items[items.length - 1] = joinWrapped(items[items.length - 1]!, text);
   });

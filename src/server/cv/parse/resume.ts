@@ -5,7 +5,7 @@
 import type { CvContent } from "../../../shared/cv";
 import { findEmail, findLinks, findPhone, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot } from "./dates";
-import { dateFields, segmentEntries, toEducation, toWork } from "./entries";
+import { dateFields, segmentEntries, toEducation, toWorks } from "./entries";
 import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
 import { type Line, type PageText, readingOrder } from "./layout";
 import { clean, stripBullet, wordCount } from "./lexicon";
@@ -59,7 +59,9 @@ function joinHyphenatedHeadings(lines: Line[]): Line[] {
   return out;
 }
 
-function splitSections(lines: Line[], bodySize: number): Block[] {
+const LIST_SECTIONS = new Set<Block["key"]>(["publications", "awards", "certificates", "skills", "languages", "interests"]);
+
+function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []): Block[] {
   const blocks: Block[] = [{ key: "header", lines: [] }];
   // A column that continues on the next page without a heading continues its own section.
   const lastInColumn = new Map<Line["column"], SectionKey | "header">();
@@ -79,13 +81,11 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
     const switched = previous && line.column !== "full" && (line.column !== previous.column || line.page !== previous.page);
     previous = line;
     const whole = sectionOf(line.text);
-    if (whole && looksLikeHeading(line, bodySize)) {
+    const current = blocks[blocks.length - 1]!;
+    // Right under a heading, a line naming the same section is its first group ("SKILLS" / "Skills: …").
+    const sameAsOpen = whole !== null && whole === current.key && current.heading !== undefined && current.lines.length === 0;
+    if (whole && !sameAsOpen && looksLikeHeading(line, bodySize)) {
       open(whole, line.column, line);
-      continue;
-    }
-    // (A stray glyph set in the heading font, "E", is not one.)
-    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
-      open("other", line.column, line);
       continue;
     }
     // A heading in a left label gutter, with the section's first line beside it.
@@ -93,11 +93,24 @@ function splitSections(lines: Line[], bodySize: number): Block[] {
     const labelled = line.cells.length > 1 ? sectionOf(first.text) : null;
     // (In the gutter itself, the page's left edge: a sub-label indented inside a section, "Sprachen  Deutsch ○○○○○",
     // is content.)
-    const inGutter = first.x <= (leftEdge.get(`${line.page}|${line.column}`) ?? first.x) + 2;
-    if (labelled && wordCount(first.text) <= 4 && inGutter) {
+    // (Or set right-aligned in the gutter, in clearly larger type than the body.)
+    const inGutter = first.x <= (leftEdge.get(`${line.page}|${line.column}`) ?? first.x) + Math.max(2, 0.4 * first.size) || first.size >= 1.3 * bodySize;
+    if (labelled && wordCount(first.text) <= 4 && inGutter && (first.bold || first.size >= bodySize * 1.1 || looksLikeHeading({ ...line, cells: [first], text: first.text }, bodySize))) {
       const rest = line.cells.slice(1);
       open(labelled, line.column, { ...line, cells: [first], text: first.text });
       blocks[blocks.length - 1]!.lines.push({ ...line, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
+      continue;
+    }
+    // In a list section, a heading set smaller than the section's own ("Publications" / "Books", "Awards" /
+    // "Scholarships") groups its items: the section goes on. (In entry sections such a line heads an entry.)
+    const open_ = blocks[blocks.length - 1]!;
+    if (!whole && open_.heading && LIST_SECTIONS.has(open_.key) && line.cells.length === 1 && line.size > bodySize * 1.15 && line.size < open_.heading.size - 0.5 && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text) && (line.bold || line.size > bodySize * 1.3)) {
+      subHeadings.push(line);
+      continue;
+    }
+    // (A stray glyph set in the heading font, "E", is not one.)
+    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
+      open("other", line.column, line);
       continue;
     }
     if (switched) {
@@ -166,6 +179,29 @@ function dropRunningLines(lines: Line[]): Line[] {
   });
 }
 
+/** A label that only introduces a date ("Issued on:", "Awarded", "Obtenu le", "Date"). */
+const DATE_LABEL_RE = /^(?:(?:issued|awarded|received|obtained|earned|granted|completed|published|date|dated|since|valid until|expires?|obtenu|délivré|décerné|obtenido|expedido|otorgado|erhalten|ausgestellt|verliehen|am|le|el|on|en|in)\b[\s\p{L}]*[:：]?)$/iu;
+
+/**
+ * One item per line of a list section (certificates, awards), each with the date printed on it. A line that
+ * gives only a date, perhaps after a label ("Issued on: Jul 01, 2016"), dates the item above it.
+ */
+function datedItems(lines: Line[], consumed: Line[]): { text: string; date?: ReturnType<typeof findDateRange> }[] {
+  const items: { text: string; date?: ReturnType<typeof findDateRange> }[] = [];
+  for (const l of lines) {
+    const date = findDateRange(l.text);
+    const text = clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text));
+    const last = items[items.length - 1];
+    if (date && last && !last.date && (text === "" || DATE_LABEL_RE.test(text))) {
+      last.date = date;
+      consumed.push(l);
+      continue;
+    }
+    if (text.length > 2 && !DATE_LABEL_RE.test(text)) items.push({ text, date: date ?? undefined });
+  }
+  return items;
+}
+
 export function parseResume(pages: PageText[]): CvContent {
   const ordered = readingOrder(pages);
   // Two-digit years ("Sep 98") fall in the century of the CV's own four-digit years when they all share one.
@@ -180,7 +216,8 @@ function parseLines(ordered: Line[]): CvContent {
   // Text set too small to read (a keyword block in 4 pt for robots) is nobody's skills: it is left out of
   // every field, and so listed with the unplaced lines for the person to see.
   const lines = kept.filter((l) => l.size >= Math.max(4.5, bodySize * 0.5));
-  const blocks = splitSections(lines, bodySize);
+  const subHeadings: Line[] = [];
+  const blocks = splitSections(lines, bodySize, subHeadings);
   const linesOf = (key: SectionKey | "header") => blocks.filter((b) => b.key === key).flatMap((b) => b.lines);
   const header = linesOf("header");
   const allText = lines.map((l) => l.text).join("\n");
@@ -218,8 +255,7 @@ function parseLines(ordered: Line[]): CvContent {
     .replace(/(\p{L})- (\p{Ll})/gu, "$1$2")
     .trim();
 
-  const work = segmentEntries(linesOf("work"))
-    .map(toWork)
+  const work = toWorks(segmentEntries(linesOf("work")))
     .filter((w) => w.name || w.position);
   const education = segmentEntries(linesOf("education"))
     .map(toEducation)
@@ -240,27 +276,15 @@ function parseLines(ordered: Line[]): CvContent {
           return m && wordCount(m[1]!) <= 8 ? { name: m[1]!, description: m[2] } : { name: item.slice(0, 300) };
         }),
   );
-  const volunteer = segmentEntries(linesOf("volunteer"))
-    .map(toWork)
+  const volunteer = toWorks(segmentEntries(linesOf("volunteer")))
     .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
   const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
   const { rest: skillLines, languageLines } = languageRows(linesOf("skills"));
   const skills = [...parseSkills(skillLines), ...labelledSkills(outsideEntries)];
   const languages = parseLanguages([...linesOf("languages"), ...languageLines]);
   for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
-  const certificates = linesOf("certificates")
-    .map((l) => {
-      const date = findDateRange(l.text);
-      const nameText = clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text).replace(/\s{2,}/g, " · "));
-      return { name: nameText, date: date?.start.iso, dateText: date?.start.text };
-    })
-    .filter((c) => c.name.length > 2);
-  const awards = linesOf("awards")
-    .map((l) => {
-      const date = findDateRange(l.text);
-      return { title: clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text)), date: date?.start.iso, dateText: date?.start.text };
-    })
-    .filter((a) => a.title.length > 2);
+  const certificates = datedItems(linesOf("certificates"), subHeadings).map((i) => ({ name: i.text.replace(/\s{2,}/g, " · "), date: i.date?.start.iso, dateText: i.date?.start.text }));
+  const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text }));
   const interests = linesOf("interests")
     .flatMap((l) => splitList(stripBullet(l.text)))
     .map((n) => ({ name: n }));
@@ -288,7 +312,7 @@ function parseLines(ordered: Line[]): CvContent {
     projects,
     ...(publications.length ? { publications } : {}),
   };
-  const headings = new Set(blocks.flatMap((b) => b.heading ?? []));
+  const headings = new Set([...blocks.flatMap((b) => b.heading ?? []), ...subHeadings]);
   const unplaced = unplacedLines(ordered, content, headings);
   return unplaced.length ? { ...content, unplaced } : content;
 }

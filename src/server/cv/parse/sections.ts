@@ -73,8 +73,9 @@ export function sectionOf(text: string): SectionKey | null {
   if (key.length === 0 || key.length > 60) return null;
   const exact = known(key);
   if (exact) return exact;
-  // "EXPERIENC E", "SUM M ARY": a heading whose letter spacing broke it into pieces.
-  if (/(?:^|\s)\p{L}(?:\s|$)/u.test(key) && key.length <= 30) {
+  // "EXPERIENC E", "SUM M ARY": a heading whose letter spacing broke it into pieces; "WORKEXPERIENCE": one
+  // whose word space was lost.
+  if ((/(?:^|\s)\p{L}(?:\s|$)/u.test(key) || !key.includes(" ")) && key.length <= 30) {
     const joined = LOOKUP_JOINED.get(key.replace(/\s+/g, ""));
     if (joined) return joined;
   }
@@ -116,7 +117,10 @@ export function sectionOf(text: string): SectionKey | null {
 
 /** Whether a line looks like a heading at all: short, and set apart by weight, size, case or spacing. */
 export function looksLikeHeading(line: Line, bodySize: number): boolean {
-  const words = line.text.split(/\s+/).length;
+  const tokens = line.text.split(/\s+/);
+  // "E D U C AT I O N": letter spacing the extraction kept is one word.
+  const spaced = tokens.length >= 4 && tokens.filter((t) => t.length <= 2).length >= 0.6 * tokens.length;
+  const words = spaced ? 1 : tokens.length;
   if (words > 6 || line.cells.length > 2) return false;
   const letters = line.text.replace(/[^\p{L}]/gu, "");
   const upper = letters.length > 2 && letters === letters.toUpperCase() && /[A-Z]/.test(letters);

@@ -1,11 +1,16 @@
 // pdf.js in a child process of the server (src/server/cv/pdf/pool.ts starts and watches it): whatever a
 // hostile PDF makes pdf.js allocate (ArrayBuffers included) counts in this process's RSS, which the parent
-// caps by killing the process. One job at a time: its description over IPC, the file's bytes on stdin
-// (written straight from the server's buffer, with no serialisation or copy on its event loop).
-// In:  { type: "job", size, assetsDir, maxPages, inspectOnly? } then `size` bytes on stdin; env PDF_CHILD_MEMORY_LIMIT_BYTES
+// caps by killing the process. One job at a time. The file is read here from its path (an upload the server
+// streamed to disk), or arrives as bytes on stdin: either way no copy or serialisation of it runs on the
+// server's event loop. A CV import is read to the end here too (reading order, offline parse), so that only
+// a compact result crosses back: the parse never runs on the server's thread.
+// In:  { type: "job", mode: "inspect" | "text" | "cv", path? | size?, assetsDir, maxPages } (with `size`, that many
+//      bytes follow on stdin); env PDF_CHILD_MEMORY_LIMIT_BYTES
 // Out: { type: "ready" }, { type: "progress", page, of },
-//      { type: "result", value: { pages: [{ width, height, items }], numPages } } (or { numPages } when inspectOnly),
+//      { type: "result", value } where value is { numPages } (inspect), { pages: [{ width, height, items }], numPages }
+//      (text), or { numPages, textLength, text, content } (cv: content is the offline parser's JSON Resume),
 //      { type: "error", code, message }.
+import fs from "node:fs/promises";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 
@@ -66,6 +71,19 @@ if (limitBytes > 0) {
 
 const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
 globalThis.pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+// The offline parser is TypeScript (shared with the rest of the server): tsx compiles it (cached on disk).
+// Loaded once pdf.js is, without holding up the jobs that only need pdf.js (the upload checks).
+let parser = null;
+const loadParser = () =>
+  (parser ??= (async () => {
+    const { register } = await import("tsx/esm/api");
+    register();
+    const [{ parseResume }, { readingOrder }] = await Promise.all([
+      import(new URL("../parse/resume.ts", import.meta.url).href),
+      import(new URL("../parse/layout.ts", import.meta.url).href),
+    ]);
+    return { parseResume, readingOrder };
+  })());
 
 const withSlash = (p) => (p.endsWith(path.sep) ? p : p + path.sep);
 const send = (message) => process.send?.(message);
@@ -75,8 +93,9 @@ const fail = (code, message) => send({ type: "error", code, message });
 // password, which we refuse all the same). Scanned here, never on the server's event loop.
 const isEncrypted = (data) => /\/Encrypt\s*(\d+\s+\d+\s+R|<<)/.test(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1"));
 
-/** One job: open the document, then report its page count or its positioned text. */
-async function handle({ data, assetsDir, maxPages, inspectOnly }) {
+/** One job: open the document, then report its page count, its positioned text, or the CV read from it. */
+async function handle({ data, assetsDir, maxPages, mode }) {
+  const inspectOnly = mode === "inspect";
   if (inspectOnly && isEncrypted(data)) {
     fail("encrypted_pdf", "This PDF is encrypted or password-protected. Save an unprotected copy and upload that.");
     return;
@@ -150,12 +169,40 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
       page.cleanup();
       send({ type: "progress", page: n, of: count });
     }
-    send({ type: "result", value: { pages, numPages: doc.numPages } });
+    if (mode === "cv") {
+      send({ type: "result", value: readCv(pages, doc.numPages, await loadParser()) });
+    } else {
+      send({ type: "result", value: { pages, numPages: doc.numPages } });
+    }
   } catch (err) {
-    fail("unreadable_pdf", `The PDF's content could not be read (${err?.message ?? "unknown error"}).`);
+    if (err instanceof ParseError) fail("cv_parse_failed", err.message);
+    else fail("unreadable_pdf", `The PDF's content could not be read (${err?.message ?? "unknown error"}).`);
   } finally {
     await doc.destroy?.().catch(() => {});
   }
+}
+
+class ParseError extends Error {}
+
+/** The text in reading order (for a language model) and the offline parser's CV, from the positioned text. */
+function readCv(pages, numPages, { parseResume, readingOrder }) {
+  const textLength = pages.reduce((n, p) => n + p.items.reduce((m, it) => m + it.str.trim().length, 0), 0);
+  if (textLength < 20) return { numPages, textLength, text: "", content: null };
+  try {
+    const text = readingOrder(pages)
+      .map((l) => l.text)
+      .join("\n");
+    return { numPages, textLength, text, content: parseResume(pages) };
+  } catch (err) {
+    throw new ParseError(`The text of this PDF could not be read as a CV (${err?.message ?? "unknown error"}). Export it again from your editor and retry.`);
+  }
+}
+
+/** The file of a job: read from its path, or the next bytes on stdin. */
+async function bytesOf(message) {
+  if (typeof message.path !== "string") return readBytes(message.size);
+  const buf = await fs.readFile(message.path);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 // Idle for a moment after a job: collect then, so that the next job starts lean and the pool sees this
@@ -163,11 +210,17 @@ async function handle({ data, assetsDir, maxPages, inspectOnly }) {
 let idleCollect = null;
 serve = async (message) => {
   clearTimeout(idleCollect);
-  await handle({ ...message, data: await readBytes(message.size) }).catch((err) =>
-    fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`),
-  );
+  let data;
+  try {
+    data = await bytesOf(message);
+  } catch (err) {
+    fail("input_missing", `The uploaded file could not be read (${err?.code ?? err?.message ?? "unknown error"}). Upload it again.`);
+    return;
+  }
+  await handle({ ...message, data }).catch((err) => fail("unreadable_pdf", `The PDF could not be read (${err?.message ?? "unknown error"}).`));
   idleCollect = setTimeout(() => globalThis.gc?.(), 300);
   idleCollect.unref();
 };
 for (const message of queue.splice(0)) void serve(message);
 send({ type: "ready" });
+void loadParser().catch(() => {}); // a failure shows in the job that needs it

@@ -20,6 +20,9 @@ const PDFJS_DIR = path.join(process.cwd(), "node_modules/pdfjs-dist");
 
 export const PDF_MEMORY_LIMIT_MB = 512;
 
+/** How long a new pdf.js process may take to start before its job is given up. */
+const STARTUP_LIMIT_MS = 60_000;
+
 export interface PdfPoolOptions {
   /** Resident memory a pdf.js process may use, ArrayBuffers included. */
   memoryLimitMb?: number;
@@ -27,7 +30,14 @@ export interface PdfPoolOptions {
   watchdogMs?: number;
   /** The child's own watchdog thread (tests turn it off to check the other one alone). */
   selfWatch?: boolean;
+  /**
+   * Warm processes kept between jobs. Enough for the work that runs at once (the runner's imports and the
+   * upload checks) so that a burst of uploads reuses them: starting a process (fork and exec) blocks this
+   * event loop for 10-250 ms each time, and one killed only to be started again costs that twice.
+   */
   maxIdle?: number;
+  /** A warm process beyond the first that stays unused this long is retired (its memory returned). */
+  idleMs?: number;
   maxJobs?: number;
   /** An idle process above this RSS is retired rather than reused. */
   retireRssMb?: number;
@@ -43,10 +53,14 @@ export interface PdfJobOptions {
   onMessage?: (message: { type?: string; [k: string]: unknown }) => void;
 }
 
+/** A PDF's bytes: in memory, or a file on disk that the pdf.js process reads itself (nothing of it passes here). */
+export type PdfSource = { data: Uint8Array } | { path: string };
+
 export interface PdfJob {
-  data: Uint8Array;
+  source: PdfSource;
   maxPages: number;
-  inspectOnly?: boolean;
+  /** inspect: the page count (and /Encrypt); text: positioned text; cv: the text read to the end (see pdf-child.mjs). */
+  mode: "inspect" | "text" | "cv";
 }
 
 /** The stable code of a PDF that needs more memory than the ceiling. */
@@ -72,6 +86,11 @@ class PdfProcess {
   readonly exited: Promise<void>;
   jobs = 0;
   peakRss = 0;
+  /** Retires it when it has been idle too long (set while it is parked). */
+  idleTimer: NodeJS.Timeout | null = null;
+  /** Settles once it has loaded pdf.js and said so. */
+  readonly ready: Promise<void>;
+  isReady = false;
   private stderrTail = "";
 
   constructor(script: string, memoryLimitMb: number, selfWatch: boolean) {
@@ -94,6 +113,15 @@ class PdfProcess {
       // not permitted here: the work still runs
     }
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    this.ready = new Promise((resolve) => {
+      const onReady = (message: { type?: string }) => {
+        if (message?.type !== "ready") return;
+        this.isReady = true;
+        this.child.off("message", onReady);
+        resolve();
+      };
+      this.child.on("message", onReady);
+    });
   }
 
   get alive() {
@@ -130,7 +158,8 @@ export class PdfProcessPool {
       memoryLimitMb: PDF_MEMORY_LIMIT_MB,
       watchdogMs: 20,
       selfWatch: true,
-      maxIdle: 3,
+      maxIdle: 6,
+      idleMs: 60_000,
       maxJobs: 50,
       retireRssMb: 256,
       script: PDF_CHILD_SCRIPT,
@@ -153,6 +182,8 @@ export class PdfProcessPool {
     for (;;) {
       const proc = this.idle.pop();
       if (!proc) return this.spawn();
+      if (proc.idleTimer) clearTimeout(proc.idleTimer);
+      proc.idleTimer = null;
       const rss = proc.child.pid ? rssOf(proc.child.pid) : null;
       if (proc.alive && (rss === null || rss <= this.opts.retireRssMb * 1024 * 1024)) return proc;
       proc.child.kill("SIGKILL");
@@ -172,6 +203,14 @@ export class PdfProcessPool {
   private park(proc: PdfProcess) {
     proc.release();
     this.idle.push(proc);
+    proc.idleTimer = setTimeout(() => {
+      proc.idleTimer = null;
+      const at = this.idle.indexOf(proc);
+      if (at < 0 || this.idle.length <= 1) return; // in use again, or the last warm one
+      this.idle.splice(at, 1);
+      proc.child.kill("SIGKILL");
+    }, this.opts.idleMs);
+    proc.idleTimer.unref();
   }
 
   /** Runs one job in a warm (or new) process under the memory ceiling, the time limit and the signal. */
@@ -193,6 +232,7 @@ export class PdfProcessPool {
         settled = true;
         clearInterval(watchdog);
         clearTimeout(timer);
+        clearTimeout(startup);
         signal?.removeEventListener("abort", onAbort);
         proc.child.off("message", onMessage).off("close", onExit);
         this.busy.delete(proc);
@@ -237,7 +277,14 @@ export class PdfProcessPool {
         if (rss > proc.peakRss) proc.peakRss = rss;
         if (rss > limitBytes) kill("memory");
       }, this.opts.watchdogMs);
-      const timer = setTimeout(() => kill("timeout"), options.timeoutMs);
+      // The PDF's time starts once the process has loaded pdf.js: a fresh one takes seconds on a loaded
+      // machine, which is no fault of the file (and has a bound of its own).
+      let timer: NodeJS.Timeout | undefined;
+      const startup = proc.isReady ? undefined : setTimeout(() => kill("timeout"), STARTUP_LIMIT_MS);
+      void proc.ready.then(() => {
+        clearTimeout(startup);
+        if (!settled && !killedFor) timer = setTimeout(() => kill("timeout"), options.timeoutMs);
+      });
       signal?.addEventListener("abort", onAbort, { once: true });
       // "close", not "exit": by then its stderr has been read to the end (its watchdog's last words).
       proc.child.on("message", onMessage).on("close", onExit);
@@ -245,8 +292,14 @@ export class PdfProcessPool {
       const sent = (err?: Error | null) => {
         if (err) proc.child.kill("SIGKILL"); // it is gone: its exit settles the job
       };
-      proc.child.send({ type: "job", size: job.data.byteLength, assetsDir: PDFJS_DIR, maxPages: job.maxPages, inspectOnly: job.inspectOnly === true }, sent);
-      proc.child.stdin!.write(Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength), sent);
+      const base = { type: "job", assetsDir: PDFJS_DIR, maxPages: job.maxPages, mode: job.mode };
+      if ("path" in job.source) {
+        proc.child.send({ ...base, path: job.source.path }, sent);
+      } else {
+        const { data } = job.source;
+        proc.child.send({ ...base, size: data.byteLength }, sent);
+        proc.child.stdin!.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), sent);
+      }
     });
   }
 
@@ -254,6 +307,7 @@ export class PdfProcessPool {
   async close(): Promise<void> {
     const all = [...this.busy, ...this.idle.splice(0)];
     for (const p of all) {
+      if (p.idleTimer) clearTimeout(p.idleTimer);
       p.hold(); // an idle process is unref'd: wait for its exit all the same
       p.child.kill("SIGKILL");
     }

@@ -88,6 +88,14 @@ function cvLanguage(cv: CvContent): OfferLanguage {
   return extractRequirements(text.length > 40 ? text : "the and").language;
 }
 
+/** The words of a tailored CV's title: "<name> – <role> at <company>". */
+const TITLE_WORDS: Record<OfferLanguage, { at: string; offer: string }> = {
+  en: { at: "at", offer: "job offer" },
+  fr: { at: "chez", offer: "offre d'emploi" },
+  es: { at: "en", offer: "oferta de empleo" },
+  de: { at: "bei", offer: "Stellenangebot" },
+};
+
 const LANGUAGE_NAMES: Record<OfferLanguage, string> = { en: "English", fr: "French", es: "Spanish", de: "German" };
 
 function listJoin(items: string[], lang: OfferLanguage): string {
@@ -325,8 +333,9 @@ export function tailorCv(base: CvContent, offer: JobOffer, now = new Date()): Ta
     ...(hidden.length ? { hidden } : {}),
   };
 
-  const role = offer.title ?? offer.text.split("\n").map((l) => l.trim()).find((l) => l.length > 0 && l.length <= 80) ?? "job offer";
-  const title = `${base.basics.name ?? "CV"} – ${role}${offer.company ? ` at ${offer.company}` : ""}`.slice(0, 200);
+  // The title is printed on the CV, in the language its summary is written in (the offer's).
+  const role = offer.title ?? offer.text.split("\n").map((l) => l.trim()).find((l) => l.length > 0 && l.length <= 80) ?? TITLE_WORDS[lang].offer;
+  const title = `${base.basics.name ?? "CV"} – ${role}${offer.company ? ` ${TITLE_WORDS[lang].at} ${offer.company}` : ""}`.slice(0, 200);
 
   return {
     content: { ...base, basics: { ...base.basics, label, summary }, work, skills },

@@ -5,7 +5,7 @@ import { deviceIdOf, json, parseWith, readJson } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
 import { createTasks } from "@/server/tasks/service";
 import { generateCvRequestSchema } from "@/shared/cv";
-import { taskIdSchema, type BackgroundTask } from "@/shared/tasks";
+import { taskIdSchema, type TasksResponse } from "@/shared/tasks";
 
 export const dynamic = "force-dynamic";
 
@@ -27,5 +27,5 @@ export const POST = withUser(async ({ request, user, app }) => {
     body.offers.map((offer, i) => ({ input: { id: body.ids?.[i], type: "generate-cv", payload: { cvId: body.cvId, offer } } })),
     deviceIdOf(request),
   );
-  return json({ tasks: results.map((r) => r.task) satisfies BackgroundTask[] }, 202);
+  return json({ tasks: results.map((r) => r.task) } satisfies TasksResponse, 202);
 });

@@ -1,48 +1,50 @@
-import { AppError, badRequest, notFound } from "@/server/errors";
+import { AppError, badRequest } from "@/server/errors";
 import { assertRoomForCvs } from "@/server/cv/repository";
 import { CV_PRODUCING_TASK_TYPES, DIAGNOSTIC_TASK_TYPES } from "@/server/jobs";
 import { deviceIdOf, json, parseWith, queryOf, readJson } from "@/server/http/respond";
 import { withUser } from "@/server/http/with-user";
-import { createTask } from "@/server/tasks/service";
+import { createTasks, readSync } from "@/server/tasks/service";
 import {
   createTaskSchema,
+  createTasksSchema,
   purgeBodySchema,
   syncDeleteQuerySchema,
   syncGetQuerySchema,
   type DeleteResponse,
   type PurgeResponse,
   type TaskResponse,
-  type TaskSyncResponse,
+  type TasksResponse,
 } from "@/shared/tasks";
 
 export const dynamic = "force-dynamic";
 
-/** The caller's tasks: all (newest first), one (`taskId`), or what changed since a cursor (`since`). */
-export const GET = withUser(async ({ request, user, app }) => {
-  const query = parseWith(syncGetQuerySchema, queryOf(request));
-  if (query.taskId) {
-    const task = await app.store.get(user.id, query.taskId);
-    if (!task) throw notFound("Task not found.", "task_not_found");
-    return json({ task } satisfies TaskResponse);
-  }
-  const body: TaskSyncResponse =
-    query.since === undefined ? await app.store.list(user.id) : await app.store.changesSince(user.id, Number(query.since));
-  return json(body);
-});
+/**
+ * The caller's tasks: all (newest first), one (`taskId`), or what changed since a cursor (`since`). The app's
+ * server answers this GET before Next.js (src/server/http/hot-path.ts); this route serves `next dev`.
+ */
+export const GET = withUser(async ({ request, user, app }) => json(await readSync(app.store, user.id, parseWith(syncGetQuerySchema, queryOf(request)))));
 
-/** Creates a task (idempotent on a client-chosen id). The server alone sets its status. */
+/**
+ * Creates a task, or several together (`{tasks: [...]}`, all or none), idempotent on client-chosen ids. The
+ * server alone sets their status.
+ */
 export const POST = withUser(async ({ request, user, app }) => {
-  const input = parseWith(createTaskSchema, await readJson(request));
-  if (DIAGNOSTIC_TASK_TYPES.has(input.type) && !app.config.allowDiagnosticTasks) {
+  const body = await readJson(request);
+  const batch = typeof body === "object" && body !== null && "tasks" in body;
+  const inputs = batch ? parseWith(createTasksSchema, body).tasks : [parseWith(createTaskSchema, body)];
+  const diagnostic = inputs.find((input) => DIAGNOSTIC_TASK_TYPES.has(input.type));
+  if (diagnostic && !app.config.allowDiagnosticTasks) {
     throw new AppError(
       403,
       "diagnostic_tasks_disabled",
-      `"${input.type}" is a diagnostic task type, disabled on this server (ALLOW_DIAGNOSTIC_TASKS=true enables it).`,
+      `"${diagnostic.type}" is a diagnostic task type, disabled on this server (ALLOW_DIAGNOSTIC_TASKS=true enables it).`,
     );
   }
-  if (CV_PRODUCING_TASK_TYPES.has(input.type)) await assertRoomForCvs(app.database.db, user.id);
-  const { task } = await createTask(app.store, app.types, user.id, input, deviceIdOf(request));
-  return json({ task } satisfies TaskResponse, 202);
+  const producingCvs = inputs.filter((input) => CV_PRODUCING_TASK_TYPES.has(input.type)).length;
+  if (producingCvs > 0) await assertRoomForCvs(app.database.db, user.id, producingCvs);
+  const results = await createTasks(app.store, app.types, user.id, inputs.map((input) => ({ input })), deviceIdOf(request));
+  const tasks = results.map((r) => r.task);
+  return batch ? json({ tasks } satisfies TasksResponse, 202) : json({ task: tasks[0]! } satisfies TaskResponse, 202);
 });
 
 /** `?taskId&action=cancel` cancels; `?taskId` deletes; `?action=purge` deletes finished tasks. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { renderCvDocx } from "@/server/cv/export/docx";
-import { contentDisposition, EXPORT_LANGUAGES, exportFileName } from "@/server/cv/export/model";
+import { contentDisposition, EXPORT_LANGUAGES, exportFileName } from "@/shared/cv-sections";
 import { PAPERS, renderCvPdf, TEMPLATES, toJsonResume } from "@/server/cv/export/pdf";
 import { getCv } from "@/server/cv/repository";
 import { parseWith, queryOf } from "@/server/http/respond";

@@ -1,9 +1,17 @@
 /**
- * What an exported CV says, independent of the format: sections in order, with headings in the CV's
- * language and dates as a reader expects them. The PDF and the DOCX renderers both draw this model, so
- * the two formats always carry the same sections and the same dates.
+ * What a rendered CV says, independent of the format: sections in order, with headings in the CV's
+ * language and dates as a reader expects them. Every renderer draws this model (the PDF and DOCX exports on
+ * the server, the page and the editor's live preview in the browser), so they all carry the same sections
+ * and the same dates.
  */
-import type { CvContent } from "../../../shared/cv";
+import type { CvContent } from "./cv";
+
+export const TEMPLATES = ["classic", "modern", "compact"] as const;
+export type CvTemplate = (typeof TEMPLATES)[number];
+export const PAPERS = ["a4", "letter"] as const;
+export type Paper = (typeof PAPERS)[number];
+/** Sections the modern template prints in its sidebar, beside the contact lines. */
+export const SIDEBAR_SECTIONS: ReadonlySet<SectionKey> = new Set(["skills", "languages", "interests"]);
 
 export const EXPORT_LANGUAGES = ["en", "fr", "de", "es", "zh"] as const;
 export type ExportLanguage = (typeof EXPORT_LANGUAGES)[number];

@@ -1,0 +1,1 @@
+ALTER TABLE "background_task" ADD COLUMN "stages" jsonb DEFAULT '[]'::jsonb NOT NULL;

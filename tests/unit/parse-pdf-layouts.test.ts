@@ -1,0 +1,122 @@
+/**
+ * Layouts the parser reads from real PDFs the test draws with pdfkit (fictional people), read back by pdf.js:
+ * a sidebar set in step with the main column, dates wrapped at a tab stop or in a narrow left rail,
+ * "MM/YY" ranges, one order of title and organisation per section, dated certificate lines.
+ */
+import PDFDocument from "pdfkit";
+import { afterAll, describe, expect, it } from "vitest";
+import { extractPdfText } from "@/server/cv/pdf/extract";
+import { pdfPool } from "@/server/cv/pdf/pool";
+import { parseResume } from "@/server/cv/parse/resume";
+
+afterAll(() => pdfPool().close());
+
+type Draw = (doc: PDFKit.PDFDocument) => void;
+async function parsePdf(draw: Draw) {
+  const doc = new PDFDocument({ size: "A4", margin: 40 });
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((r) => doc.on("end", () => r(Buffer.concat(chunks))));
+  draw(doc);
+  doc.end();
+  return parseResume(await extractPdfText(new Uint8Array(await done)));
+}
+const text = (doc: PDFKit.PDFDocument, s: string, x: number, y: number, size = 10, bold = false) =>
+  doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(size).text(s, x, y, { lineBreak: false });
+function header(doc: PDFKit.PDFDocument) {
+  text(doc, "Noémie Castagnac", 40, 40, 22, true);
+  text(doc, "noemie.castagnac@example.org", 40, 70);
+}
+
+describe("PDF layouts", () => {
+  it("reads a sidebar set in step with the main column as a column of its own", async () => {
+    const side = ["Contact", "+33 6 12 34 56 78", "Lyon, FR", "", "Compétences", "TypeScript", "PostgreSQL", "Kubernetes", "Figma", "", "Langues", "Français", "Anglais", "Espagnol"];
+    const main: [string, boolean][] = [
+      ["Expérience professionnelle", true],
+      ["Cheffe de projet – Quillon Conseil    mars 2021 – aujourd’hui", true],
+      ["• Pilotage de trois équipes de développement réparties entre Lyon et Genève", false],
+      ["• Mise en place du suivi budgétaire mensuel pour la direction financière", false],
+      ["Développeuse – Norvale Numérique    janv. 2017 – févr. 2021", true],
+      ["• Refonte du site de réservation en ligne et de son tunnel de paiement", false],
+      ["• Migration de 40 services vers des conteneurs sans interruption de service", false],
+      ["Stagiaire développeuse – Brackwater SAS    juin 2016 – déc. 2016", true],
+      ["• Tests automatisés de l’application mobile et de son interface d’administration", false],
+      ["Formation", true],
+      ["Université de Grenoble    2014 – 2016", true],
+      ["Master Informatique", false],
+    ];
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      // Both columns at the same leading, so most rows share a baseline across the gutter.
+      side.forEach((s, i) => s && text(doc, s, 40, 110 + i * 14, 10, i === 0 || s === "Compétences" || s === "Langues"));
+      main.forEach(([s, bold], i) => text(doc, s, 200, 110 + i * 14, bold && i === 0 ? 12 : 10, bold));
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Cheffe de projet", "Quillon Conseil", "2021-03", undefined],
+      ["Développeuse", "Norvale Numérique", "2017-01", "2021-02"],
+      ["Stagiaire développeuse", "Brackwater SAS", "2016-06", "2016-12"],
+    ]);
+    expect(cv.basics.phone).toBe("+33 6 12 34 56 78");
+    expect(cv.skills.flatMap((s) => s.keywords ?? [s.name])).toEqual(expect.arrayContaining(["TypeScript", "PostgreSQL", "Kubernetes", "Figma"]));
+    expect(cv.languages.map((l) => l.language)).toEqual(["Français", "Anglais", "Espagnol"]);
+  });
+
+  it("joins date ranges wrapped at a tab stop or in a narrow left rail, and reads 'MM/YY' ranges", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Berufserfahrung", 40, 110, 13, true);
+      // Wrapped past the right tab stop: "Okt. 2022 –" / "Feb. 2025".
+      text(doc, "Teamleiterin Vertrieb – Kestrel Technik", 40, 135, 10, true);
+      text(doc, "Okt. 2022 –", 470, 135);
+      text(doc, "Feb. 2025", 40, 147);
+      text(doc, "• Aufbau des Vertriebs in Österreich", 50, 161);
+      // Wrapped in a left rail: "06/19 –" / "heute" is not this entry; it is the next one's "03/17 – 09/22".
+      text(doc, "03/17 –", 40, 185, 10, true);
+      text(doc, "Softwareentwicklerin – Aldercrest GmbH", 120, 185, 10, true);
+      text(doc, "09/22", 40, 197);
+      text(doc, "• Betreuung von Werkstudierenden", 120, 199);
+      text(doc, "11/14 – 02/17", 40, 223, 10, true);
+      text(doc, "Werkstudentin – Pyxara Medien GmbH", 120, 223, 10, true);
+      text(doc, "• Pflege des Redaktionssystems", 120, 237);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Teamleiterin Vertrieb", "Kestrel Technik", "2022-10", "2025-02"],
+      ["Softwareentwicklerin", "Aldercrest GmbH", "2017-03", "2022-09"],
+      ["Werkstudentin", "Pyxara Medien GmbH", "2014-11", "2017-02"],
+    ]);
+  });
+
+  it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experiencia profesional", 40, 110, 13, true);
+      const rows = [
+        ["Arquitecto de software | Tidewell S.L.", "2021 – 2024"],
+        ["Jefa de proyecto | Granvik Consultores", "2018 – 2021"],
+        // Neither side names a job or an organisation the lexicons know: the section's order decides.
+        ["Sumiller | Casa Lumbre", "2015 – 2018"],
+      ];
+      rows.forEach(([head, dates], i) => {
+        text(doc, head!, 40, 135 + i * 30, 10, true);
+        text(doc, dates!, 470, 135 + i * 30);
+        text(doc, "• Coordinación de un equipo de 5 personas", 50, 149 + i * 30);
+      });
+      text(doc, "Certifications", 40, 240, 13, true);
+      text(doc, "Professional Scrum Master I, Scrum.org", 40, 262, 10, true);
+      text(doc, "Issued on: Jul 01, 2021", 40, 276);
+      text(doc, "Certified Kubernetes Administrator, CNCF", 40, 296, 10, true);
+      text(doc, "Issued on: Mar 15, 2023", 40, 310);
+    });
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([
+      ["Arquitecto de software", "Tidewell S.L."],
+      ["Jefa de proyecto", "Granvik Consultores"],
+      ["Sumiller", "Casa Lumbre"],
+    ]);
+    expect(cv.certificates.map((c) => [c.name, c.date])).toEqual([
+      ["Professional Scrum Master I, Scrum.org", "2021-07-01"],
+      ["Certified Kubernetes Administrator, CNCF", "2023-03-15"],
+    ]);
+    // Nothing invented: no "Issued on" certificate, and every printed line is placed or listed.
+    expect(cv.unplaced ?? []).not.toContainEqual(expect.stringContaining("Issued on"));
+  });
+});
