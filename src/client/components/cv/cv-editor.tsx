@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "@/client/api";
+import { useFocusAfterRender } from "@/client/focus-after-render";
 import { useI18n, type MessageKey } from "@/client/i18n";
 import { cvContentSchema, type Cv, type CvContent, type CvResponse } from "@/shared/cv";
 import { fieldIssues, type FieldIssue } from "@/shared/cv-fields";
@@ -99,7 +100,8 @@ export function CvEditor({
     });
   const setEntry = (list: ListKey, index: number, key: string, value: unknown) =>
     setDraft((d) => withList(d, list, listOf(d, list).map((e, i) => (i === index ? setKey(e, key, value, REQUIRED[list] === key) : e))));
-  const focusLater = (selector: string) => requestAnimationFrame(() => form.current?.querySelector<HTMLElement>(selector)?.focus());
+  const focusAfterRender = useFocusAfterRender();
+  const focusLater = (selector: string) => focusAfterRender(() => form.current?.querySelector<HTMLElement>(selector));
   const add = (list: ListKey, entry: Entry = emptyEntry(list)) => {
     const key = nextKey++;
     setDraft((d) => withList(d, list, [...listOf(d, list), entry]));
