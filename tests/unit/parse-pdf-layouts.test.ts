@@ -86,6 +86,30 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("joins a present-word hyphenated in a left rail, and keeps a town named after a preposition in the school's name", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Expériences", 132, 110, 13, true);
+      // "Au-" / "jourd’hui": the rail wraps the word itself.
+      text(doc, "Mars 21 - Au-", 40, 135, 10, true);
+      text(doc, "Ingénieure données; Ravelle Conseil Nantes (FR)", 132, 135, 10, true);
+      text(doc, "jourd’hui", 40, 147, 10, true);
+      text(doc, "• Modèles de prévision des ventes", 132, 149);
+      text(doc, "Janv. 19 - Fév. 21", 40, 171, 10, true);
+      text(doc, "Analyste; Quillon Études Rennes (FR)", 132, 171, 10, true);
+      text(doc, "• Tableaux de bord régionaux", 132, 185);
+      text(doc, "Formation", 132, 215, 13, true);
+      text(doc, "2016 - 2018", 40, 240, 10, true);
+      text(doc, "Master de statistique; Université technique de Brno (CZ)", 132, 240, 10, true);
+      text(doc, "• Semestre d’échange", 132, 254);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.location, w.startDate, w.endDate ?? "current"])).toEqual([
+      ["Ingénieure données", "Ravelle Conseil", "Nantes (FR)", "2021-03", "current"],
+      ["Analyste", "Quillon Études", "Rennes (FR)", "2019-01", "2021-02"],
+    ]);
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.location])).toEqual([["Université technique de Brno", "Master de statistique", "CZ"]]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -135,15 +135,19 @@ function joinWrappedDates(lines: Line[]): Line[] {
     const close = next !== undefined && below !== undefined && next.page === line.page && next.column === line.column && next.gapAbove < 0.8;
     // In a left rail: the first cell ends in a dash, the rest of the date starts the line below at the same x.
     const head = line.cells[0]!;
-    const railDate = close && /\d{2}\s*[–—-]$/.test(head.text.trim()) && Math.abs(below!.x - head.x) < 3;
+    // ("Juin 17 - Au-" over "jourd’hui": a word hyphenated at the rail's edge joins without its hyphen.)
+    const railHyphen = close && /\d{2}\s*[–—-]\s*\p{L}+-$/u.test(head.text.trim()) && /^\p{Ll}/u.test(below!.text.trim()) && Math.abs(below!.x - head.x) < 3;
+    const railDate = railHyphen || (close && /\d{2}\s*[–—-]$/.test(head.text.trim()) && Math.abs(below!.x - head.x) < 3);
     // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
     const tail = line.cells[line.cells.length - 1]!;
     const tabDate = close && !railDate && (/\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
     if (railDate || tabDate) {
       const cell = railDate ? head : tail;
-      const joined = `${cell.text.trim()} ${below!.text.trim()}`;
+      const joined = railHyphen ? `${cell.text.trim().slice(0, -1)}${below!.text.trim()}` : `${cell.text.trim()} ${below!.text.trim()}`;
       const date = findDateRange(joined);
-      const covers = date !== null && (date.end !== undefined || date.current) && date.index + date.text.length >= joined.length - 1 && (date.current ? isPresentWord(below!.text) : date.endText !== undefined && below!.text.trim().endsWith(date.endText.trim())) && (railDate || date.index < cell.text.trim().length);
+      // What the line below completes: its text, or the whole hyphenated word.
+      const endPart = railHyphen ? `${head.text.trim().match(/(\p{L}+)-$/u)![1]}${below!.text.trim()}` : below!.text;
+      const covers = date !== null && (date.end !== undefined || date.current) && date.index + date.text.length >= joined.length - 1 && (date.current ? isPresentWord(endPart) : date.endText !== undefined && endPart.trim().endsWith(date.endText.trim())) && (railDate || date.index < cell.text.trim().length);
       if (covers) {
         const merged = { ...cell, text: joined, x2: Math.max(cell.x2, below!.x2) };
         const cells = railDate ? [merged, ...line.cells.slice(1)] : [...line.cells.slice(0, -1), merged];
@@ -414,9 +418,14 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
       ? text
           .split(/\s*;\s+/)
           .map((p) => {
-            const place = p.match(/^(.+?)\s+(?:[-–—]\s+)?([\p{Lu}][\p{L}'’-]+\s*\([\p{Lu}][\p{L} ]{1,20}\))$/u);
+            const place = p.match(/^(.+?)\s+(?:[-–—]\s+)?([\p{Lu}][\p{L}'’-]+)\s*\(([\p{Lu}][\p{L} ]{1,20})\)$/u);
             if (place && !entry.location) {
-              entry.location = place[2];
+              // "University in Prague (CZ)": a town after a preposition is part of the name; the country is the place.
+              if (NAME_PREPOSITION_RE.test(place[1]!)) {
+                entry.location = place[3];
+                return clean(`${place[1]} ${place[2]}`);
+              }
+              entry.location = `${place[2]} (${place[3]})`;
               return clean(place[1]!);
             }
             return clean(p);
@@ -444,6 +453,9 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     }
   }
 }
+
+/** A name that ends "… in", "… of", "… de": the word after it belongs to the name ("University of Bologna"). */
+const NAME_PREPOSITION_RE = /\s(?:in|of|at|de|di|du|des|der|da|do|del|della|van|von)$/iu;
 
 /** "Arquitecto de software en Tidewell": the Spanish "at", unless the part before it is a degree. */
 function splitAtEn(part: string): string[] {
