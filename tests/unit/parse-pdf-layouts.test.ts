@@ -110,6 +110,36 @@ describe("PDF layouts", () => {
     expect(cv.education.map((e) => [e.institution, e.studyType, e.location])).toEqual([["Université technique de Brno", "Master de statistique", "CZ"]]);
   });
 
+  it("reads a place set above the dates as the location, and a later role without employer as at the same one", async () => {
+    // Right-aligned at the page's right margin, as a word processor's right tab stop sets them.
+    const right = (doc: PDFKit.PDFDocument, s: string, y: number, bold = false) => {
+      doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(10);
+      text(doc, s, 555 - doc.widthOfString(s), y, 10, bold);
+    };
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experiência", 40, 110, 13, true);
+      text(doc, "Tarvix", 40, 135, 10, true);
+      right(doc, "Portugal", 135);
+      text(doc, "Engenheira de Dados", 40, 149);
+      right(doc, "2022 – Presente", 149);
+      text(doc, "Responsável pela plataforma de dados de clientes.", 40, 163);
+      text(doc, "Estagiária em Engenharia de Dados", 40, 185);
+      right(doc, "2021 – 2022", 185);
+      text(doc, "Relatórios semanais automatizados.", 40, 199);
+      text(doc, "Lumeira Seguros", 40, 225, 10, true);
+      right(doc, "Brasil", 225);
+      text(doc, "Analista Júnior", 40, 239);
+      right(doc, "2019 – 2021", 239);
+      text(doc, "Modelos de risco para apólices residenciais.", 40, 253);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.location, w.startDate, w.endDate ?? "current"])).toEqual([
+      ["Engenheira de Dados", "Tarvix", "Portugal", "2022", "current"],
+      ["Estagiária em Engenharia de Dados", "Tarvix", undefined, "2021", "2022"],
+      ["Analista Júnior", "Lumeira Seguros", "Brasil", "2019", "2021"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

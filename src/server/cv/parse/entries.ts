@@ -11,6 +11,8 @@ export interface Head {
   text: string;
   bold: boolean;
   order: number;
+  /** The right edge of its cell, when the cell was not the first of its line (a column set on the right). */
+  trailingX2?: number;
 }
 
 export type EntryField = "title" | "org" | "degree" | "area" | "dates" | "description" | "location";
@@ -26,6 +28,8 @@ export interface RawEntry {
   bodyX?: number;
   /** Left edge of the entry's first header line: lines indented past it are description. */
   headX?: number;
+  /** The right edge of the cell that gave the date. */
+  dateX2?: number;
 }
 
 export const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
@@ -283,7 +287,10 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       continue;
     }
     const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
-    const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7));
+    // (A short sentence ends in a lower-case word and a full stop, "Weekly reports automated."; a name's full
+    // stop follows an abbreviation, "Acme Co.", "Ltd.".)
+    const sentenceEnd = wordCount(text) >= 3 && /\s\p{Ll}{4,}\.$/u.test(text);
+    const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7) || (sentenceEnd && entry.heads.length > 0));
     if (!date && (prose || /[:：]$/.test(text))) {
       entry.body.push(text.replace(/\s{2,}/g, " "));
       entry.bodyX = line.x;
@@ -337,7 +344,20 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
     lastWasBody = false;
     lastLine = line;
   }
+  for (const entry of entries) placeAboveDates(entry);
   return entries.filter((e) => e.heads.length > 0 || e.date || (options.keepBodyOnly && e.body.length > 0));
+}
+
+/**
+ * "IBM            Brasil" over "Application Developer   2022 – Presente": in a right-hand column shared with
+ * the dates, a cell that reads as a place is the entry's location (with two heads left to name it).
+ */
+function placeAboveDates(entry: RawEntry) {
+  if (entry.location || entry.dateX2 === undefined || entry.heads.length < 3) return;
+  const at = entry.heads.findIndex((h) => h.trailingX2 !== undefined && Math.abs(h.trailingX2 - entry.dateX2!) < 3 && looksLikePlace(h.text));
+  if (at <= 0) return;
+  entry.location = entry.heads[at]!.text;
+  entry.heads.splice(at, 1);
 }
 
 /** Labels of label/value entry layouts (Europass, tables), in the languages the parser reads. */
@@ -393,13 +413,14 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     const t = clean(date ? c.text.replace(date.text, " ") : c.text);
     return t !== "" && !findDateRange(t) && !LOCATION_RE.test(t) && !/\([\p{Lu}][\p{L} ]+\)$/u.test(t);
   });
-  for (const cell of line.cells) {
+  for (const [cellIndex, cell] of line.cells.entries()) {
     let text = cell.text;
     // "2 years 4 months" beside the dates: a duration, worked out from them.
     if (DURATION_RE.test(clean(text))) continue;
     const cellDate = date && text.includes(date.text) ? date : findDateRange(text);
     if (cellDate && !entry.date) {
       entry.date = cellDate;
+      entry.dateX2 = cell.x2;
       text = text.replace(cellDate.text, " ");
     } else if (cellDate && entry.date && cellDate.text === entry.date.text) {
       text = text.replace(cellDate.text, " ");
@@ -449,7 +470,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
       if (!/\p{L}{2}|\p{Script=Han}/u.test(part)) continue;
       // A qualification framework level ("EQF level 4", "NQF 5") grades the entry; it names nothing.
       if (/^(?:EQF|NQF|EQR|CEC|QEC|DQR)\b[\s\p{L}-]*\d$|^(?:level|niveau|nivel|livello|nível|stufe)\s+\d\s*(?:EQF|NQF|EQR|CEC)?$/iu.test(part)) continue;
-      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length });
+      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length, trailingX2: cellIndex > 0 ? cell.x2 : undefined });
     }
   }
 }
@@ -532,12 +553,23 @@ export function toWorks(entries: RawEntry[]): CvWork[] {
   const titleFirst = decided.filter((m) => m > 0).length;
   const orgFirst = decided.length - titleFirst;
   const majority = decided.length >= 2 && Math.max(titleFirst, orgFirst) >= 0.75 * decided.length ? (titleFirst > orgFirst ? 1 : -1) : 0;
-  return entries.map((e, i) => {
+  const works = entries.map((e, i) => {
     const m = margins[i];
     // Strong evidence of the entry's own (a margin of 3 or more) still wins over the section's habit.
     return toWork(e, majority !== 0 && m !== undefined && Math.abs(m) < 3 ? majority > 0 : undefined);
   });
+  // A later role at the same employer often omits it ("IBM" / "Developer 2022 – now" / "Intern 2021 – 2022"):
+  // an entry named by a job title alone, right after one with an employer, is at that employer.
+  for (const [i, work] of works.entries()) {
+    const previous = works[i - 1];
+    if (work.name || !work.position || !previous?.name || entries[i]!.heads.length !== 1 || entries[i]!.fields) continue;
+    if (SELF_EMPLOYED_RE.test(work.position) || titleScore(work.position) <= 0) continue;
+    work.name = previous.name;
+  }
+  return works;
 }
+
+const SELF_EMPLOYED_RE = /\b(?:freelance|freelancer|independent|self[- ]employed|indépendant|autónomo|autonomo|selbstständig|freiberuflich|libero professionista|autônomo)\b/iu;
 
 export function toWork(entry: RawEntry, titleFirst?: boolean): CvWork {
   const [a, b] = entry.heads;
