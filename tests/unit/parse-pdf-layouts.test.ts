@@ -140,6 +140,40 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("reads an education section as one layout: the school's column, and degrees grouped under one school", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 13, true);
+      // A table: degree, field, school and country, dates. Only the first school's name says it is a school.
+      const row = (y: number, cells: string[]) => cells.forEach((c, i) => text(doc, c, [40, 90, 210, 480][i]!, y));
+      row(135, ["M.Sc.", "Data Science", "Kestrel Institute of Technology, Portugal", "2020 – 2022"]);
+      row(150, ["B.Sc.", "Statistics", "Politeknik Negeri Madiun, Indonesia", "2016 – 2020"]);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.location, e.startDate])).toEqual([
+      ["Kestrel Institute of Technology", "M.Sc.", "Portugal", "2020"],
+      ["Politeknik Negeri Madiun", "B.Sc.", "Indonesia", "2016"],
+    ]);
+    const grouped = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 13, true);
+      text(doc, "Ardent Business School", 40, 135, 10, true);
+      text(doc, "•  M.B.A.", 50, 149);
+      text(doc, "Nov 2012 – Jun 2013", 460, 149);
+      text(doc, "–  Thesis: pricing of weather derivatives", 62, 163);
+      text(doc, "•  M.S. in Applied Physics", 50, 177);
+      text(doc, "Aug 2010 – Aug 2012", 460, 177);
+      text(doc, "Harlow College", 40, 199, 10, true);
+      text(doc, "•  B.S. in Physics", 50, 213);
+      text(doc, "Sep 2006 – Jun 2010", 460, 213);
+      text(doc, "–  Graduated with honours", 62, 227);
+    });
+    expect(grouped.education.map((e) => [e.institution, e.studyType, e.startDate])).toEqual([
+      ["Ardent Business School", "M.B.A.", "2012-11"],
+      ["Ardent Business School", "M.S. in Applied Physics", "2010-08"],
+      ["Harlow College", "B.S. in Physics", "2006-09"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

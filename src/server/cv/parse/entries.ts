@@ -5,7 +5,7 @@
 import type { CvEducation, CvWork } from "../../../shared/cv";
 import { type DateRange, findDateRange, isPresentWord } from "./dates";
 import type { Line } from "./layout";
-import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
+import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, isCountry, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
 
 export interface Head {
   text: string;
@@ -30,6 +30,10 @@ export interface RawEntry {
   headX?: number;
   /** The right edge of the cell that gave the date. */
   dateX2?: number;
+  /** Left edge of the line that opened an entry nested in the one above (a degree under its school). */
+  nestedX?: number;
+  /** Where among the heads the location's cell stood (for a section whose other entries have a name there). */
+  locationAt?: number;
 }
 
 export const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
@@ -241,6 +245,21 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       lastWasBody = false;
       continue;
     }
+    // A line (often a bullet, often indented) with a date range of its own in a cell on the right, in an entry
+    // already dated, is the next entry ("• M.S.   2010 – 2012" under "• M.B.A.   2012 – 2013"), not description.
+    const side = line.cells.length > 1 ? clean(line.cells[line.cells.length - 1]!.text) : "";
+    const sideDate = side ? findDateRange(side) : null;
+    if (entry.date && entry.heads.length > 0 && sideDate && sideDate.text.length >= side.length - 2 && (sideDate.end || sideDate.current) && wordCount(stripBullet(line.cells[0]!.text)) <= 12) {
+      {
+        const stripped = line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text);
+        const next = start();
+        addHeaderLine(next, { ...line, cells: stripped, text: stripped.map((c) => c.text).join("  ") }, sideDate);
+        next.headX = entry.headX;
+        next.nestedX = line.x;
+        lastWasBody = false;
+        continue;
+      }
+    }
     if (isBullet(line, cur)) {
       const body = takeSideDate(entry, line);
       entry.body.push(stripBullet(body.text).replace(/\s{2,}/g, " "));
@@ -316,7 +335,9 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       lastLine = line;
       continue;
     }
-    const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry));
+    // (A line set left of a nested entry, "Harlow College" after "  • M.S.   2010 – 2012", goes back up a level.)
+    const outdented = entry.nestedX !== undefined && line.x < entry.nestedX - 2;
+    const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry) || outdented);
     // Entries repeat one layout: a line set lighter or smaller than the section's first entry line, with no
     // date, cannot start an entry; once the entry is complete it is description (an address, a note).
     if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle) && !headsDateLine) {
@@ -461,19 +482,26 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     // two sides read differently (one as a job title or an organisation, the other not).
     if (!semi && !sentence && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
     for (const part of parts) {
-      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
+      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && placeWords(part) && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
         entry.location = part;
+        entry.locationAt = entry.heads.length;
         continue;
       }
       if (/^[\d\s/.,()-]+$/.test(part)) continue;
-      // A lone glyph ("E" from an icon font) is not a name.
-      if (!/\p{L}{2}|\p{Script=Han}/u.test(part)) continue;
+      // A lone glyph ("E" from an icon font) is not a name; a dotted abbreviation ("M.B.A.") is.
+      if (!/\p{L}{2}|\p{Script=Han}|(?:\p{L}\.){2,}/u.test(part)) continue;
       // A qualification framework level ("EQF level 4", "NQF 5") grades the entry; it names nothing.
       if (/^(?:EQF|NQF|EQR|CEC|QEC|DQR)\b[\s\p{L}-]*\d$|^(?:level|niveau|nivel|livello|nível|stufe)\s+\d\s*(?:EQF|NQF|EQR|CEC)?$/iu.test(part)) continue;
       entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length, trailingX2: cellIndex > 0 ? cell.x2 : undefined });
     }
   }
 }
+
+/**
+ * "Rio de Janeiro, Brazil", "Salt Lake City, UT": a town is at most three capitalised words before its comma;
+ * "Politeknik Elektronika Negeri Surabaya, Indonesia" is a name and its country.
+ */
+const placeWords = (text: string) => (text.split(",")[0]!.match(/(?:^|\s)\p{Lu}/gu)?.length ?? 0) <= 3;
 
 /** A name that ends "… in", "… of", "… de": the word after it belongs to the name ("University of Bologna"). */
 const NAME_PREPOSITION_RE = /\s(?:in|of|at|de|di|du|des|der|da|do|del|della|van|von)$/iu;
@@ -600,16 +628,58 @@ export function toWork(entry: RawEntry, titleFirst?: boolean): CvWork {
   };
 }
 
-export function toEducation(input: RawEntry): CvEducation {
+/** Which head names the school, by its words alone ("University", "École", "Hochschule"…). */
+function institutionByWords(heads: string[]): string | undefined {
+  return heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, ""))) ?? heads.find((h) => INSTITUTION_RE.test(h));
+}
+
+/**
+ * The entries of an education section, read together, as toWorks reads jobs: a section repeats one layout.
+ * - Where the school's words name it in some entries ("Institut Teknologi Bandung") and not in others
+ *   ("Politeknik Elektronika Negeri Surabaya"), the others' school is the head in the same place.
+ * - Degrees grouped under one school ("First American University" / "■ Ph.D." / "■ M.S."): an entry named by a
+ *   degree alone, right after one with a school, is at that school.
+ */
+export function toEducations(entries: RawEntry[]): CvEducation[] {
+  const headsOf = (e: RawEntry) => e.heads.map((h) => h.text).filter((h) => h !== e.fields?.area);
+  const places = new Map<string, number>();
+  for (const e of entries) {
+    const heads = headsOf(e);
+    const school = e.fields?.org ? undefined : institutionByWords(heads);
+    if (school && heads.length >= 2) places.set(`${heads.length}`, places.has(`${heads.length}`) && places.get(`${heads.length}`) !== heads.indexOf(school) ? -1 : heads.indexOf(school));
+  }
+  const educations = entries.map((e) => {
+    const heads = headsOf(e);
+    if (e.fields?.org || institutionByWords(heads)) return toEducation(e);
+    const at = places.get(`${heads.length}`);
+    if (at !== undefined && at >= 0) return toEducation(e, heads[at]);
+    // "Politeknik Negeri Madiun, Indonesia" read as a town and its country, where the other entries name the school.
+    const comma = e.location?.lastIndexOf(", ") ?? -1;
+    if (e.locationAt !== undefined && places.get(`${heads.length + 1}`) === e.locationAt && comma > 0) {
+      const school = e.location!.slice(0, comma);
+      return toEducation({ ...e, heads: [...e.heads.slice(0, e.locationAt), { text: school, bold: false, order: e.locationAt }, ...e.heads.slice(e.locationAt)], location: e.location!.slice(comma + 2) }, school);
+    }
+    return toEducation(e);
+  });
+  for (const [i, education] of educations.entries()) {
+    const previous = educations[i - 1];
+    if (education.institution || !education.studyType || !previous?.institution || headsOf(entries[i]!).length !== 1 || entries[i]!.fields) continue;
+    if (!DEGREE_RE.test(education.studyType)) continue;
+    education.institution = previous.institution;
+    education.location ??= previous.location;
+  }
+  return educations;
+}
+
+export function toEducation(input: RawEntry, school?: string): CvEducation {
   let entry = input;
   const heads = entry.heads.map((h) => h.text).filter((h) => h !== entry.fields?.area);
-  let institution = entry.fields?.org ?? heads.find((h) => INSTITUTION_RE.test(h) && !DEGREE_RE.test(h.replace(INSTITUTION_RE, "")));
-  institution ??= heads.find((h) => INSTITUTION_RE.test(h));
+  let institution = entry.fields?.org ?? school ?? institutionByWords(heads);
   let degree = entry.fields?.degree ?? heads.find((h) => h !== institution && DEGREE_RE.test(h));
   degree ??= heads.find((h) => h !== institution);
   // A degree set indented under its school, like a description line ("Université de Genève" / "   Doctorat en chimie").
   const first = entry.body[0];
-  if (!degree && institution && first && DEGREE_RE.test(first) && wordCount(first) <= 15 && !/[.;]$/.test(first)) {
+  if (!degree && institution && first && DEGREE_RE.test(first) && wordCount(first) <= 15 && !/;$|\p{Ll}{2}\.$/u.test(first)) {
     degree = first;
     entry = { ...entry, body: entry.body.slice(1) };
   }
@@ -617,9 +687,9 @@ export function toEducation(input: RawEntry): CvEducation {
   let areaFromInstitution: string | undefined;
   let location = entry.location;
   if (institution?.includes(", ")) {
-    // "Colegio San José, Jerez (Spain)", "Istituto Montessori, Via Mazzini 5": a trailing place or address.
+    // "Colegio San José, Jerez (Spain)", "Istituto Montessori, Via Mazzini 5", "…, Indonesia": a trailing place or address.
     const pieces = institution.split(", ");
-    while (pieces.length > 1 && (/\d/.test(pieces[pieces.length - 1]!) || /\([\p{Lu}][\p{L} ]+\)$/u.test(pieces[pieces.length - 1]!))) {
+    while (pieces.length > 1 && (/\d/.test(pieces[pieces.length - 1]!) || /\([\p{Lu}][\p{L} ]+\)$/u.test(pieces[pieces.length - 1]!) || isCountry(pieces[pieces.length - 1]!))) {
       const place = pieces.pop()!;
       location = location ? `${place}, ${location}` : place;
     }

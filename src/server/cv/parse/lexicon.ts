@@ -14,7 +14,7 @@ export const INSTITUTION_RE =
   /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|universidade|università|politecnica|politécnica|hochschule|conservatoire|conservatorio/i;
 
 export const DEGREE_RE =
-  /\b(bachelor|bachelors|bachelor's|master|masters|master's|mba|ph\.?\s?d|doctor|doctorate|licen[cs]e|licenciatura|diplôme|diplom|degree|graduated|associate|b\.?\s?sc|m\.?\s?sc|b\.?\s?eng|m\.?\s?eng|b\.?\s?s|m\.?\s?s|b\.?\s?a|m\.?\s?a|bs|ms|ba|ma|phd|abitur|baccalauréat|baccalaureate|bachillerato|máster|maestría|mestrado|magister|grado|ingénieur|dut|bts|hnd|a-levels?|studies|studium|engineering degree|diploma|doctorat|doctorado|dottorato|doutorado|laurea|ausbildung|high school)\b|学士|硕士|博士|本科|研究生|专科/i;
+  /\b(bachelor|bachelors|bachelor's|master|masters|master's|mba|m\.\s?b\.\s?a|ph\.?\s?d|doctor|doctorate|licen[cs]e|licenciatura|diplôme|diplom|degree|graduated|associate|b\.?\s?sc|m\.?\s?sc|b\.?\s?eng|m\.?\s?eng|b\.?\s?s|m\.?\s?s|b\.?\s?a|m\.?\s?a|bs|ms|ba|ma|phd|abitur|baccalauréat|baccalaureate|bachillerato|máster|maestría|mestrado|magister|grado|ingénieur|dut|bts|hnd|a-levels?|studies|studium|engineering degree|diploma|doctorat|doctorado|dottorato|doutorado|laurea|ausbildung|high school)\b|学士|硕士|博士|本科|研究生|专科/i;
 
 export const LEVEL_RE =
   /^(beginner|elementary|intermediate|advanced|expert|proficient|fluent|native|basic|good|very good|excellent|working knowledge|débutant|intermédiaire|avancé|expert|courant|natif|maternelle|bilingue|básico|intermedio|avanzado|nativo|grundkenntnisse|fortgeschritten|fließend|muttersprache|[abc][12]|\d+\+?\s*(yrs?|years?|ans|años|jahre)|\d+\s*\/\s*\d+|★+☆*|●+○*)$/i;
@@ -61,3 +61,24 @@ export const orgCue = (text: string) => ORG_WORDS.test(text) || INSTITUTION_RE.t
 
 /** "University Lecturer", "Research Engineer": an English job title ends in the job's word (its head noun). */
 export const endsWithTitleWord = (text: string) => TITLE_WORDS.test(text.trim().split(/\s+/).pop()?.replace(/[^\p{L}-]/gu, "") ?? "");
+
+let countries: Set<string> | undefined;
+/**
+ * A country's name in one of the parser's languages ("Indonesia", "Deutschland", "Brasil", "Royaume-Uni"), from
+ * the runtime's own region names (ICU), read once on first use.
+ */
+export function isCountry(text: string): boolean {
+  if (!countries) {
+    countries = new Set();
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (const language of ["en", "fr", "de", "es", "it", "pt"]) {
+      const names = new Intl.DisplayNames([language], { type: "region", fallback: "none" });
+      for (const a of letters)
+        for (const b of letters) {
+          const name = names.of(a + b);
+          if (name) countries.add(name.toLowerCase());
+        }
+    }
+  }
+  return countries.has(text.trim().replace(/\.$/, "").toLowerCase());
+}

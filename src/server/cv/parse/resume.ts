@@ -5,7 +5,7 @@
 import type { CvContent } from "../../../shared/cv";
 import { findEmail, findLinks, findPhone, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot } from "./dates";
-import { dateFields, segmentEntries, toEducation, toWorks } from "./entries";
+import { dateFields, segmentEntries, toEducations, toWorks } from "./entries";
 import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
 import { type Line, type PageText, readingOrder } from "./layout";
 import { clean, stripBullet, wordCount } from "./lexicon";
@@ -257,8 +257,7 @@ function parseLines(ordered: Line[]): CvContent {
 
   const work = toWorks(segmentEntries(linesOf("work")))
     .filter((w) => w.name || w.position);
-  const education = segmentEntries(linesOf("education"))
-    .map(toEducation)
+  const education = toEducations(segmentEntries(linesOf("education")))
     .filter((e) => e.institution || e.studyType);
   const projects = segmentEntries(linesOf("projects"), { keepBodyOnly: true }).flatMap((e) =>
     e.heads.length > 0
