@@ -157,7 +157,8 @@ async function scoreDir(dir: string): Promise<SetResult> {
       add("sections_recall", sections.hit, sections.of);
       line.push(`sections ${sections.hit}/${sections.of} (${sections.detail.join(", ")})`);
     }
-    const pdfText = [pages.flatMap((p) => p.items.map((it) => it.str)).join(""), readingOrder(pages).map((l) => l.text).join("")].map(squash).join("¶");
+    // (Link addresses are in the PDF too, in its annotations.)
+    const pdfText = [pages.flatMap((p) => p.items.map((it) => it.str)).join(""), readingOrder(pages).map((l) => l.text).join(""), ...pages.flatMap((p) => (p.links ?? []).map((l) => l.url))].map(squash).join("¶");
     const inventedHere = inventedValues(got, pdfText);
     for (const t of sinks) {
       t.invented += inventedHere.length;

@@ -35,7 +35,7 @@ export function toFixtureShape(cv: CvContent) {
       certifications: cv.certificates.map((c) => [c.name, c.issuer]),
       languages: cv.languages.map((l) => [l.language, l.fluency]),
       volunteer: cv.volunteer.map((v) => [v.position, v.organization]),
-      profiles: (cv.basics.profiles ?? []).map((p) => [p.username ?? p.url]),
+      profiles: (cv.basics.profiles ?? []).map((p) => [p.username, p.url]),
     } as Record<string, (string | undefined)[][]>,
     unplaced: cv.unplaced ?? [],
   };
@@ -160,5 +160,6 @@ export function inventedValues(got: ReturnType<typeof toFixtureShape>, pdfText: 
     ...got.skills,
     ...Object.values(got.sections).flat(2),
   ];
-  return values.filter((v): v is string => !!v && v.trim() !== "").filter((v) => !pdfText.includes(squash(v)));
+  // (A web address's scheme is a normalisation the parser adds to "github.com/x", not an invention.)
+  return values.filter((v): v is string => !!v && v.trim() !== "").filter((v) => !pdfText.includes(squash(v.replace(/^https?:\/\//i, ""))));
 }

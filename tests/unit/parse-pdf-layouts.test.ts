@@ -174,6 +174,32 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("reads profiles whose address is only in a link, and keeps a bounded number of a page's links", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      doc.font("Helvetica").fontSize(10).text("LinkedIn", 40, 85, { lineBreak: false, link: "https://www.linkedin.com/in/noemie-castagnac/" });
+      doc.text("GitHub", 100, 85, { lineBreak: false, link: "https://github.com/ncastagnac" });
+      text(doc, "Experience", 40, 120, 13, true);
+      text(doc, "Data Engineer – Tarvix", 40, 145, 10, true);
+      text(doc, "2021 – 2023", 470, 145);
+    });
+    expect(cv.basics.profiles?.map((p) => [p.network, p.username, p.url])).toEqual([
+      ["LinkedIn", "noemie-castagnac", "https://www.linkedin.com/in/noemie-castagnac/"],
+      ["GitHub", "ncastagnac", "https://github.com/ncastagnac"],
+    ]);
+    // A page of 400 links (a hostile or broken file) yields at most 50, each address bounded in length.
+    const doc = new PDFDocument({ size: "A4", margin: 40 });
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    const done = new Promise<Buffer>((r) => doc.on("end", () => r(Buffer.concat(chunks))));
+    for (let i = 0; i < 400; i++) doc.link(40 + (i % 20) * 25, 40 + Math.floor(i / 20) * 30, 20, 20, `https://example.org/${"x".repeat(i % 2 ? 10 : 900)}/${i}`);
+    text(doc, "Links", 40, 700);
+    doc.end();
+    const [page] = await extractPdfText(new Uint8Array(await done));
+    expect(page!.links!.length).toBe(50);
+    expect(page!.links!.every((l) => l.url.length <= 500)).toBe(true);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -21,6 +21,17 @@ export interface PageText {
   width: number;
   height: number;
   items: TextItem[];
+  /** Web links the page carries as annotations (a "LinkedIn" label whose address is only in the link). */
+  links?: PageLink[];
+}
+
+export interface PageLink {
+  url: string;
+  /** The clickable area, from the top-left of the page. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
 export interface Cell {

@@ -207,10 +207,11 @@ export function parseResume(pages: PageText[]): CvContent {
   // Two-digit years ("Sep 98") fall in the century of the CV's own four-digit years when they all share one.
   const years = ordered.flatMap((l) => [...l.text.matchAll(/(?<!\d)(19[5-9]\d|20\d\d)(?!\d)/g)].map((m) => Number(m[1])));
   const centuries = new Set(years.map((y) => Math.floor(y / 100)));
-  return withTwoDigitYearPivot(years.length >= 3 && centuries.size === 1 ? [...centuries][0] : undefined, () => parseLines(ordered));
+  const linkUrls = pages.flatMap((p) => p.links ?? []).map((l) => l.url);
+  return withTwoDigitYearPivot(years.length >= 3 && centuries.size === 1 ? [...centuries][0] : undefined, () => parseLines(ordered, linkUrls));
 }
 
-function parseLines(ordered: Line[]): CvContent {
+function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
   const kept = joinHyphenatedHeadings(dropRunningLines(ordered));
   const bodySize = bodySizeOf(kept);
   // Text set too small to read (a keyword block in 4 pt for robots) is nobody's skills: it is left out of
@@ -237,6 +238,12 @@ function parseLines(ordered: Line[]): CvContent {
   const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(everyLine));
   // The personal site is in the header or the contact section; profiles may be anywhere.
   const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
+  // Profiles whose address is only in a link ("LinkedIn" printed, the address behind it).
+  for (const p of findLinks(linkUrls.join("\n")).profiles) {
+    const same = links.profiles.findIndex((q) => q.network === p.network && (!q.url || !p.username || q.username?.toLowerCase() === p.username.toLowerCase()));
+    if (same < 0) links.profiles.push(p);
+    else links.profiles[same] = { ...p, ...links.profiles[same], url: links.profiles[same]!.url ?? p.url };
+  }
   for (const p of labelledProfiles([...header, ...linesOf("contact")])) {
     if (!links.profiles.some((q) => q.network === p.network)) links.profiles.push({ network: p.network, username: p.username });
   }

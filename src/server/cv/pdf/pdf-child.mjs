@@ -165,7 +165,7 @@ async function handle({ data, assetsDir, maxPages, mode }) {
           hasEOL: item.hasEOL === true,
         });
       }
-      pages.push({ width: viewport.width, height: viewport.height, items });
+      pages.push({ width: viewport.width, height: viewport.height, items, links: await linksOf(page, viewport.height) });
       page.cleanup();
       send({ type: "progress", page: n, of: count });
     }
@@ -183,6 +183,28 @@ async function handle({ data, assetsDir, maxPages, mode }) {
 }
 
 class ParseError extends Error {}
+
+/** Links kept per page: a CV has a handful; a hostile file's thousands are not read further. */
+const MAX_LINKS_PER_PAGE = 50;
+const MAX_LINK_LENGTH = 500;
+
+/** The page's web links (annotations of subtype Link with an http(s) address), bounded in number and length. */
+async function linksOf(page, height) {
+  let annotations;
+  try {
+    annotations = await page.getAnnotations({ intent: "display" });
+  } catch {
+    return []; // a damaged annotation list: the text still reads
+  }
+  const links = [];
+  for (const a of annotations) {
+    if (links.length >= MAX_LINKS_PER_PAGE) break;
+    if (a?.subtype !== "Link" || typeof a.url !== "string" || a.url.length > MAX_LINK_LENGTH || !/^https?:\/\//i.test(a.url)) continue;
+    const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = Array.isArray(a.rect) ? a.rect : [];
+    links.push({ url: a.url, x: Math.min(x1, x2), y: height - Math.max(y1, y2), w: Math.abs(x2 - x1), h: Math.abs(y2 - y1) });
+  }
+  return links;
+}
 
 /** The text in reading order (for a language model) and the offline parser's CV, from the positioned text. */
 function readCv(pages, numPages, { parseResume, readingOrder }) {
