@@ -200,6 +200,23 @@ describe("PDF layouts", () => {
     expect(page!.links!.every((l) => l.url.length <= 500)).toBe(true);
   });
 
+  it("names a section from the first words of a line set as the headings are", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 40, 110, 14, true);
+      text(doc, "Data Engineer – Tarvix", 40, 135, 10, true);
+      text(doc, "2021 – 2023", 470, 135);
+      text(doc, "Projects I built during my studies", 40, 170, 14, true);
+      text(doc, "Tidepool", 40, 195, 10, true);
+      text(doc, "A tide-table app for sailing clubs.", 40, 209);
+      text(doc, "Skills", 40, 240, 14, true);
+      text(doc, "Python, SQL, Airflow", 40, 265);
+    });
+    expect(cv.projects?.map((p) => p.name)).toEqual(["Tidepool"]);
+    expect(cv.work).toHaveLength(1);
+    expect(cv.skills?.map((s) => s.name)).toEqual(["Python", "SQL", "Airflow"]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

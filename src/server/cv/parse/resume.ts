@@ -11,7 +11,7 @@ import { type Line, type PageText, readingOrder } from "./layout";
 import { clean, stripBullet, wordCount } from "./lexicon";
 import { europassLanguages, labelledSkills, languageRows, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
 import { comparable, titleCaseIfShouting } from "./normalize";
-import { looksLikeHeading, type SectionKey, sectionOf } from "./sections";
+import { looksLikeHeading, type SectionKey, sectionOf, sectionOfLead } from "./sections";
 
 interface Block {
   key: SectionKey | "header";
@@ -110,7 +110,7 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
     }
     // (A stray glyph set in the heading font, "E", is not one.)
     if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
-      open("other", line.column, line);
+      open(sectionOfLead(line.text) ?? "other", line.column, line);
       continue;
     }
     if (switched) {

@@ -115,6 +115,15 @@ export function sectionOf(text: string): SectionKey | null {
   return /^[^/]+\/[^/]+$/.test(key) && !/\s(?:&|and|et|y|e|und)\s/.test(key) ? keys[0]! : null;
 }
 
+/**
+ * For a line already set as the document's headings are: the section its first words name ("Projets pertinents
+ * réalisés durant mes études", "Work I am proud of"), if they name one.
+ */
+export function sectionOfLead(text: string): SectionKey | null {
+  const words = headingKey(text).split(" ");
+  return (words.length >= 2 ? known(words.slice(0, 2).join(" ")) : null) ?? known(words[0]!);
+}
+
 /** Whether a line looks like a heading at all: short, and set apart by weight, size, case or spacing. */
 export function looksLikeHeading(line: Line, bodySize: number): boolean {
   const tokens = line.text.split(/\s+/);
