@@ -153,6 +153,15 @@ describe("PDF layouts", () => {
       ["Kestrel Institute of Technology", "M.Sc.", "Portugal", "2020"],
       ["Politeknik Negeri Madiun", "B.Sc.", "Indonesia", "2016"],
     ]);
+    // What a degree earned, after a separator, is its score ("· First Class Honours").
+    const honours = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 13, true);
+      text(doc, "Harlow University", 40, 135, 10, true);
+      text(doc, "Sep 2015 – Jun 2018", 460, 135);
+      text(doc, "BSc Physics · First Class Honours", 40, 149);
+    });
+    expect(honours.education.map((e) => [e.institution, e.studyType, e.score])).toEqual([["Harlow University", "BSc Physics", "First Class Honours"]]);
     const grouped = await parsePdf((doc) => {
       header(doc);
       text(doc, "Education", 40, 110, 13, true);

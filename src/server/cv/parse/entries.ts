@@ -704,6 +704,12 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
     }
   }
   let score: string | undefined;
+  // "Master of Business Administration · First Class Honours": after a separator, what the degree earned.
+  const separated = degree?.split(/\s+[·•|]\s+/);
+  if (separated && separated.length === 2 && DEGREE_RE.test(separated[0]!) && !DEGREE_RE.test(separated[1]!)) {
+    degree = separated[0];
+    score = separated[1];
+  }
   // "…, expected May 2016", "(prévu en 2016)", "预计 2016 年 3 月毕业": a graduation date, not part of the degree.
   degree = degree?.replace(/\s*[,，(]\s*(?:expected|anticipated|prévu|prevista|voraussichtlich|预计).*$/iu, "").trim() || degree;
   if (degree) {
