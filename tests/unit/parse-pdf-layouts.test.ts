@@ -226,6 +226,22 @@ describe("PDF layouts", () => {
     expect(cv.skills?.map((s) => s.name)).toEqual(["Python", "SQL", "Airflow"]);
   });
 
+  it("joins an email address wrapped inside its top-level domain at a narrow column's edge", async () => {
+    for (const [first, rest, whole] of [
+      ["alba.molina@example.o", "rg", "alba.molina@example.org"],
+      ["marie.zimmermann@example.co", "m", "marie.zimmermann@example.com"],
+    ]) {
+      const cv = await parsePdf((doc) => {
+        text(doc, "Alba Molina", 40, 40, 22, true);
+        text(doc, "Contact", 40, 80, 13, true);
+        text(doc, first!, 40, 100, 9);
+        text(doc, rest!, 40, 111, 9);
+        text(doc, "+34 635 630 685", 40, 122, 9);
+      });
+      expect(cv.basics.email).toBe(whole);
+    }
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

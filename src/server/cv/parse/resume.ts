@@ -202,6 +202,17 @@ function datedItems(lines: Line[], consumed: Line[]): { text: string; date?: Ret
   return items;
 }
 
+/**
+ * An address wrapped at a column's edge: before its domain's dot ("RICHARD.HENDRIKS@PIEDPIP" / "ER.COM"), or
+ * inside its top-level domain, which has at least two letters ("alba@example.o" / "rg"), or before a line of one
+ * to three letters that can only be its end ("marie@example.co" / "m"). In the contact lines
+ * the break comes before the domain's first dot; anywhere else, before any dot of it.
+ */
+const wrappedEmail = (domain: string) => new RegExp(String.raw`([\w.+-]+@${domain})\n(?=[\w.-]*\.[a-z]{2,}\b)|([\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:[a-z]\n(?=[a-z]{1,5}\b(?![@.]))|[a-z]+\n(?=[a-z]{1,3}(?:\n|$))))`, "gi");
+const WRAPPED_EMAIL_CONTACT_RE = wrappedEmail(String.raw`[\w-]+`);
+const WRAPPED_EMAIL_RE = wrappedEmail(String.raw`[\w.-]+`);
+const unwrapEmail = (_: string, beforeDot?: string, inDomain?: string) => beforeDot ?? inDomain?.replace("\n", "") ?? "";
+
 export function parseResume(pages: PageText[]): CvContent {
   const ordered = readingOrder(pages);
   // Two-digit years ("Sep 98") fall in the century of the CV's own four-digit years when they all share one.
@@ -229,12 +240,12 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
   const headline = findHeadline(lines, nameLine, bodySize);
   const contactText = `${headerText}\n${linesOf("contact").map((l) => l.text).join("\n")}`;
   // Then the whole text, running headers and footers included: some CVs print their contact details only there.
-  // An address wrapped at the column's edge ("RICHARD.HENDRIKS@PIEDPIP" / "ER.COM") is joined back.
+  // An address wrapped at the column's edge is joined back (WRAPPED_EMAIL_RE).
   const everyLine = ordered
     .map((l) => l.text)
     .join("\n")
-    .replace(/([\w.+-]+@[\w.-]+)\n(?=[\w.-]*\.[a-z]{2,}\b)/gi, "$1");
-  const email = findEmail(contactText.replace(/([\w.+-]+@[\w-]+)\n(?=[\w.-]*\.[a-z]{2,}\b)/gi, "$1")) ?? findEmail(everyLine);
+    .replace(WRAPPED_EMAIL_RE, unwrapEmail);
+  const email = findEmail(contactText.replace(WRAPPED_EMAIL_CONTACT_RE, unwrapEmail)) ?? findEmail(everyLine);
   const phone = findPhone(withoutEmails(contactText)) ?? findPhone(withoutEmails(everyLine));
   // The personal site is in the header or the contact section; profiles may be anywhere.
   const links = { url: findLinks(contactText).url, profiles: findLinks(`${contactText}\n${allText}`).profiles };
