@@ -242,6 +242,25 @@ describe("PDF layouts", () => {
     }
   });
 
+  it("keeps a team named after the title out of the title and the employer", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Employment", 40, 110, 13, true);
+      text(doc, "Staff Engineer, Payments Team", 40, 135, 10, true);
+      text(doc, "Quillbyte", 300, 135, 10, true);
+      text(doc, "Jul 2021 – Present", 470, 135);
+      text(doc, "• Moved settlement to an event queue.", 43, 149);
+      text(doc, "Technical Lead, Payments and Billing teams", 40, 171, 10, true);
+      text(doc, "Jan 2020 – Jul 2021", 470, 171);
+      text(doc, "• Led four engineers through the ledger rewrite.", 43, 185);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate])).toEqual([
+      ["Staff Engineer", "Quillbyte", "2021-07"],
+      ["Technical Lead", "Quillbyte", "2020-01"],
+    ]);
+    expect(cv.work.map((w) => w.summary)).toEqual(["Payments Team", "Payments and Billing teams"]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

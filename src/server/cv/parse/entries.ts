@@ -432,7 +432,9 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
   // the cell boundary separates title and organisation, and a comma inside a cell does not.
   const named = line.cells.filter((c) => {
     const t = clean(date ? c.text.replace(date.text, " ") : c.text);
-    return t !== "" && !findDateRange(t) && !LOCATION_RE.test(t) && !/\([\p{Lu}][\p{L} ]+\)$/u.test(t);
+    // ("Staff Engineer, Messaging Team" has the shape of "Town, Region" but names a job.)
+    const place = LOCATION_RE.test(t) && !TITLE_WORDS.test(t) && !orgCue(t);
+    return t !== "" && !findDateRange(t) && !place && !/\([\p{Lu}][\p{L} ]+\)$/u.test(t);
   });
   for (const [cellIndex, cell] of line.cells.entries()) {
     let text = cell.text;
@@ -590,12 +592,16 @@ export function toWorks(entries: RawEntry[]): CvWork[] {
   // an entry named by a job title alone, right after one with an employer, is at that employer.
   for (const [i, work] of works.entries()) {
     const previous = works[i - 1];
-    if (work.name || !work.position || !previous?.name || entries[i]!.heads.length !== 1 || entries[i]!.fields) continue;
+    const named = entries[i]!.heads.filter((h) => !UNIT_RE.test(h.text) && !h.text.startsWith(`${work.position}, `));
+    if (work.name || !work.position || !previous?.name || named.length > 1 || entries[i]!.fields) continue;
     if (SELF_EMPLOYED_RE.test(work.position) || titleScore(work.position) <= 0) continue;
     work.name = previous.name;
   }
   return works;
 }
+
+/** A unit inside an organisation ("Messaging Team", "Data Science Department"): where the job was, not who employed. */
+const UNIT_RE = /\b(?:teams?|department|division|squad|équipes?|equipos?|abteilung|reparto|equipas?|dipartimento|département|departamento)$/iu;
 
 const SELF_EMPLOYED_RE = /\b(?:freelance|freelancer|independent|self[- ]employed|indépendant|autónomo|autonomo|selbstständig|freiberuflich|libero professionista|autônomo)\b/iu;
 
@@ -617,6 +623,17 @@ export function toWork(entry: RawEntry, titleFirst?: boolean): CvWork {
     else name = a.text;
   }
   const extra = entry.fields ? entry.heads.map((h) => h.text).filter((t) => t !== position && t !== name) : entry.heads.slice(2).map((h) => h.text);
+  // "Staff Engineer, Messaging Team": the unit after the title is where in the organisation, not the job, nor
+  // the organisation itself ("Technical Lead, Messaging and Meetings teams" read as title and employer).
+  const unit = position?.match(/^(.+?),\s+(.+)$/u);
+  if (unit && UNIT_RE.test(unit[2]!) && TITLE_WORDS.test(unit[1]!)) {
+    position = unit[1];
+    extra.unshift(unit[2]!);
+  }
+  if (name && UNIT_RE.test(name) && !ORG_WORDS.test(name) && position && TITLE_WORDS.test(position)) {
+    extra.unshift(name);
+    name = undefined;
+  }
   return {
     name,
     position,
