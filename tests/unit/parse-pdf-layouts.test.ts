@@ -261,6 +261,27 @@ describe("PDF layouts", () => {
     expect(cv.work.map((w) => w.summary)).toEqual(["Payments Team", "Payments and Billing teams"]);
   });
 
+  it("keeps an acronym and the name it stands for together, and still splits 'Title - Organisation'", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 40, 110, 13, true);
+      text(doc, "ARC - Associação de Robótica de Coimbra", 40, 135, 10, true);
+      text(doc, "Software collaborator", 40, 149);
+      text(doc, "03/2024 – 09/2025", 40, 163);
+      text(doc, "Built the club's booking site.", 40, 177);
+    });
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([["Software collaborator", "ARC - Associação de Robótica de Coimbra"]]);
+    // Letters that are not the name's initials are a title: "SRE - Quillbyte Systems" splits.
+    const split = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 40, 110, 13, true);
+      text(doc, "SRE - Quillbyte Systems", 40, 135, 10, true);
+      text(doc, "01/2023 – 02/2024", 470, 135);
+      text(doc, "• Backups and restore drills.", 43, 149);
+    });
+    expect(split.work.map((w) => [w.position, w.name])).toEqual([["SRE", "Quillbyte Systems"]]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -480,6 +480,9 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     // (A sentence, "In my first semester at ISCTE, I", is not split at its words.)
     const sentence = wordCount(text) > 14 || /^(?:in|on|during|after|as|when|dans|en|durante|während|im)\s/i.test(text) || /,\s*\p{L}$/u.test(text);
     let parts = semi ?? (sentence ? text.split(/\s+[-–—|@]\s+/u) : text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+/u).flatMap(splitAtEn)).map(clean).filter(Boolean);
+    // "NET - Núcleo de Estudantes de Tecnologias": an acronym and the name it stands for are one name.
+    const dash = text.match(/^(\p{Lu}[\p{Lu}\d&]{1,7})\s+[-–—]\s+(.+)$/u);
+    if (!semi && dash && expandsAcronym(dash[1]!, dash[2]!) && !/\s[-–—|]\s/u.test(dash[2]!)) parts = [clean(text)];
     // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
     // two sides read differently (one as a job title or an organisation, the other not).
     if (!semi && !sentence && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
@@ -504,6 +507,17 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
  * "Politeknik Elektronika Negeri Surabaya, Indonesia" is a name and its country.
  */
 const placeWords = (text: string) => (text.split(",")[0]!.match(/(?:^|\s)\p{Lu}/gu)?.length ?? 0) <= 3;
+
+/** Whether the acronym's letters are, in order, initials of the name's capitalised words ("NET", "Núcleo de Estudantes de Tecnologias"). */
+function expandsAcronym(acronym: string, name: string): boolean {
+  const initials = (name.match(/(?:^|[\s-])\p{Lu}/gu) ?? []).map((m) => m.trim().replace("-", "").toUpperCase()).join("");
+  let at = 0;
+  for (const letter of acronym.replace(/[^\p{Lu}]/gu, "")) {
+    at = initials.indexOf(letter, at) + 1;
+    if (at === 0) return false;
+  }
+  return acronym.replace(/[^\p{Lu}]/gu, "").length >= 2 && initials.startsWith(acronym[0]!);
+}
 
 /** A name that ends "… in", "… of", "… de": the word after it belongs to the name ("University of Bologna"). */
 const NAME_PREPOSITION_RE = /\s(?:in|of|at|de|di|du|des|der|da|do|del|della|van|von)$/iu;
