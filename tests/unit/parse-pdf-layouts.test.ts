@@ -282,6 +282,24 @@ describe("PDF layouts", () => {
     expect(split.work.map((w) => [w.position, w.name])).toEqual([["SRE", "Quillbyte Systems"]]);
   });
 
+  it("reads a superscript with its text, and a smaller heading inside a section as a group of its entries", async () => {
+    const cv = await parsePdf((doc) => {
+      text(doc, "Noémie Castagnac", 40, 40, 22, true);
+      text(doc, "Contact", 40, 80, 13, true);
+      text(doc, "noemie.castagnac@example.org", 40, 100);
+      text(doc, "Experience", 40, 130, 17, true);
+      // "Full Time" is set as the section headings of the sidebar are, smaller than this section's.
+      text(doc, "Full Time", 40, 155, 13, true);
+      text(doc, "2012–2014 KESTREL TRADING", 40, 175, 10, true);
+      text(doc, "1", 100, 189);
+      doc.font("Helvetica").fontSize(7);
+      text(doc, "st", 100 + doc.font("Helvetica").fontSize(10).widthOfString("1"), 186, 7);
+      text(doc, "Year Analyst", 115, 189);
+      text(doc, "Risk reports for the trading desk.", 100, 203);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate])).toEqual([["1st Year Analyst", "KESTREL TRADING", "2012"]]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -103,6 +103,31 @@ function mergeLetterSpaced(cells: Cell[]): Cell[] {
 const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;
 
 /** Groups a page's items into rows of cells, top to bottom. */
+/**
+ * A superscript ("1st", "2ème", a footnote mark) is set smaller and higher, right after the text it belongs to;
+ * on a baseline of its own it would read as a line of its own ("st" over "1 Year Analyst"). It joins its host's
+ * baseline and size.
+ */
+function joinSuperscripts(items: (TextItem & { baseline: number })[]) {
+  for (const it of items) {
+    if (it.str.trim().length === 0 || it.str.trim().length > 3) continue;
+    const host = items.find(
+      (h) =>
+        h !== it &&
+        h.size >= 1.25 * it.size &&
+        h.baseline > it.baseline &&
+        h.baseline - it.baseline < 0.6 * h.size &&
+        it.x - (h.x + h.w) >= -0.5 &&
+        it.x - (h.x + h.w) < 0.3 * h.size &&
+        /[\p{L}\p{N}]$/u.test(h.str),
+    );
+    if (!host) continue;
+    it.baseline = host.baseline;
+    it.y = host.y;
+    it.size = host.size;
+  }
+}
+
 function rowsOf(items: TextItem[]): Row[] {
   const visible = items
     .map((it) => ({ ...it, str: normalizeText(it.str), baseline: it.y + it.size }))
@@ -110,6 +135,7 @@ function rowsOf(items: TextItem[]): Row[] {
     // Icon fonts map their glyphs to arbitrary letters ("z" for a calendar): not text.
     .filter((it) => !(ICON_FONT_RE.test(it.font ?? "") && it.str.trim().length <= 2))
     .sort((a, b) => a.baseline - b.baseline || a.x - b.x);
+  joinSuperscripts(visible);
 
   const rows: { baseline: number; size: number; items: typeof visible }[] = [];
   for (const it of visible) {

@@ -110,7 +110,14 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
     }
     // (A stray glyph set in the heading font, "E", is not one.)
     if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
-      open(sectionOfLead(line.text) ?? "other", line.column, line);
+      const lead = sectionOfLead(line.text);
+      // Set smaller than the open section's heading and naming no section ("experience" / "Full Time"), it
+      // groups the section's entries: the section goes on.
+      if (!lead && open_.heading && open_.key !== "header" && line.size < open_.heading.size - 0.5 && line.column === open_.heading.column) {
+        subHeadings.push(line);
+        continue;
+      }
+      open(lead ?? "other", line.column, line);
       continue;
     }
     if (switched) {
