@@ -300,6 +300,26 @@ describe("PDF layouts", () => {
     expect(cv.work.map((w) => [w.position, w.name, w.startDate])).toEqual([["1st Year Analyst", "KESTREL TRADING", "2012"]]);
   });
 
+  it("reads a region code after a town as the place, and a degree after the school in one comma list", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 13, true);
+      text(doc, "Harlow Institute of Technology", 40, 135, 10, true);
+      text(doc, "Harlow, MA", 330, 135, 10, true);
+      text(doc, "May 2017", 480, 135, 10, true);
+      text(doc, "• Bachelor of Science in Physics, GPA: 3.4 / 4.0", 43, 149, 10, true);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.location])).toEqual([["Harlow Institute of Technology", "Bachelor of Science in Physics", "Harlow, MA"]]);
+    const listed = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Educação", 40, 110, 13, true);
+      text(doc, "Centro Universitário Lumen, Tecnólogo, Análise de Sistemas, (Dezembro 2023)", 40, 135);
+      text(doc, "Adicional", 40, 165, 13, true);
+      text(doc, "Voluntária em oficinas de programação para iniciantes.", 40, 190);
+    });
+    expect(listed.education.map((e) => [e.institution, e.studyType, e.area])).toEqual([["Centro Universitário Lumen", "Tecnólogo", "Análise de Sistemas"]]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

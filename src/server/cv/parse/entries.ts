@@ -487,7 +487,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     // two sides read differently (one as a job title or an organisation, the other not).
     if (!semi && !sentence && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
     for (const part of parts) {
-      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && placeWords(part) && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !DEGREE_RE.test(part)) {
+      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && placeWords(part) && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !degreeNotRegion(part)) {
         entry.location = part;
         entry.locationAt = entry.heads.length;
         continue;
@@ -519,6 +519,9 @@ function expandsAcronym(acronym: string, name: string): boolean {
   return acronym.replace(/[^\p{Lu}]/gu, "").length >= 2 && initials.startsWith(acronym[0]!);
 }
 
+/** A degree's words, other than a region code after a town ("Worcester, MA" is Massachusetts, not a Master of Arts). */
+const degreeNotRegion = (text: string) => DEGREE_RE.test(text.replace(/,\s*\p{Lu}{2,3}$/u, ""));
+
 /** A name that ends "… in", "… of", "… de": the word after it belongs to the name ("University of Bologna"). */
 const NAME_PREPOSITION_RE = /\s(?:in|of|at|de|di|du|des|der|da|do|del|della|van|von)$/iu;
 
@@ -535,7 +538,7 @@ export const readDifferently = (x: string, y: string) => TITLE_WORDS.test(x) !==
 
 export function splitAtCommas(text: string, entry: RawEntry): string[] {
   // "Mountain View, CA", "Seoul, S.Korea": a place as a whole, taken as the location below.
-  if (LOCATION_RE.test(text) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text)) return [clean(text)];
+  if (LOCATION_RE.test(text) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !degreeNotRegion(text)) return [clean(text)];
   const pieces: string[] = [];
   // A legal form after a comma ("Omnious Co., Ltd.", "Acme, Inc.") belongs to the name before it.
   for (const piece of text.split(/,\s+/).map(clean).filter(Boolean)) {
@@ -731,7 +734,9 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
     const [inst, ...rest] = institution.split(", ");
     if (INSTITUTION_RE.test(inst!) && !INSTITUTION_RE.test(rest.join(", "))) {
       institution = inst;
-      areaFromInstitution = rest.join(", ");
+      // "Centro Universitário Senac, Tecnólogo, Análise e Desenvolvimento de Sistemas": the degree, then its field.
+      if (!degree && DEGREE_RE.test(rest[0]!)) degree = rest.shift();
+      areaFromInstitution = rest.join(", ") || undefined;
     }
   }
   let score: string | undefined;

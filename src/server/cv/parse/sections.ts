@@ -31,7 +31,7 @@ const HEADINGS: [SectionKey, string[]][] = [
   ["publications", ["pubblicazioni", "publicações", "selected publications", "talks", "conference talks", "presentations", "patents", "brevets", "patente", "patentes", "publications", "papers", "research", "publikationen", "veröffentlichungen", "publicaciones", "论文"]],
   ["references", ["referências", "referenze", "referees", "references", "références", "referencias", "referenzen"]],
   ["contact", ["profiles", "social", "social media", "social networks", "links", "online", "online presence", "réseaux", "réseaux sociaux", "redes", "redes sociales", "redes sociais", "netzwerke", "social links", "personal information", "personal details", "personal data", "informations personnelles", "données personnelles", "datos personales", "información personal", "persönliche daten", "persönliche angaben", "dati personali", "informazioni personali", "dados pessoais", "informações pessoais", "contatti", "contactos", "contato", "contact", "contact information", "contacts", "coordonnées", "contacto", "kontakt", "联系方式"]],
-  ["other", ["misc", "miscellaneous", "other", "additional information", "extracurricular", "extracurricular activities", "activities", "divers", "autres", "otros", "sonstiges", "其他"]],
+  ["other", ["misc", "miscellaneous", "other", "additional", "additional information", "adicional", "informações adicionais", "información adicional", "informations complémentaires", "weitere informationen", "zusätzliche informationen", "altre informazioni", "informazioni aggiuntive", "extracurricular", "extracurricular activities", "activities", "divers", "autres", "otros", "sonstiges", "其他"]],
 ];
 
 /** Headings are compared without accents: CVs drop them in capitals ("COMPETENCES", "EXPERIENCE"). */
