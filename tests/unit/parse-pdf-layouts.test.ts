@@ -320,6 +320,20 @@ describe("PDF layouts", () => {
     expect(listed.education.map((e) => [e.institution, e.studyType, e.area])).toEqual([["Centro Universitário Lumen", "Tecnólogo", "Análise de Sistemas"]]);
   });
 
+  it("reads a labelled line of languages among the contact details", async () => {
+    const cv = await parsePdf((doc) => {
+      text(doc, "Noémie Castagnac", 40, 40, 22, true);
+      text(doc, "COORDONNÉES :", 40, 80, 12);
+      text(doc, "Téléphone : 06 33 49 07 40", 50, 98);
+      text(doc, "Langues : français, anglais (courant)", 50, 110);
+      text(doc, "Mail : noemie.castagnac@example.org", 50, 122);
+    });
+    expect(cv.languages?.map((l) => [l.language, l.fluency])).toEqual([
+      ["français", undefined],
+      ["anglais", "courant"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -307,6 +307,13 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
   const skills = [...parseSkills(skillLines), ...labelledSkills(outsideEntries)];
   const languages = parseLanguages([...linesOf("languages"), ...languageLines]);
   for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
+  // "Langues : français, anglais" among the contact details: a labelled line of languages outside their section.
+  for (const line of outsideEntries) {
+    const labelled = line.text.match(/^\s*([^:：]{2,30}?)\s*[:：]\s*(.+)$/u);
+    if (!labelled || sectionOf(labelled[1]!) !== "languages") continue;
+    for (const l of parseLanguages([{ ...line, cells: [{ ...line.cells[0]!, text: labelled[2]! }], text: labelled[2]! }]))
+      if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
+  }
   const certificates = datedItems(linesOf("certificates"), subHeadings).map((i) => ({ name: i.text.replace(/\s{2,}/g, " · "), date: i.date?.start.iso, dateText: i.date?.start.text }));
   const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text }));
   const interests = linesOf("interests")
