@@ -153,6 +153,21 @@ describe("PDF layouts", () => {
       ["Kestrel Institute of Technology", "M.Sc.", "Portugal", "2020"],
       ["Politeknik Negeri Madiun", "B.Sc.", "Indonesia", "2016"],
     ]);
+    // One head per entry, the degree indented below: the school is that head, whatever its words.
+    const oneHead = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Formation", 40, 110, 13, true);
+      text(doc, "IUT de Lannion", 40, 135, 10, true);
+      text(doc, "2018-09 — 2021-06", 460, 135, 10, true);
+      text(doc, "DUT Réseaux et Télécoms", 58, 149);
+      text(doc, "Université de Nantes", 40, 171, 10, true);
+      text(doc, "2016-09 — 2018-06", 460, 171, 10, true);
+      text(doc, "Licence de Mathématiques", 58, 185);
+    });
+    expect(oneHead.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["IUT de Lannion", "DUT Réseaux et Télécoms"],
+      ["Université de Nantes", "Licence de Mathématiques"],
+    ]);
     // What a degree earned, after a separator, is its score ("· First Class Honours").
     const honours = await parsePdf((doc) => {
       header(doc);

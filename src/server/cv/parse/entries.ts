@@ -680,13 +680,14 @@ export function toEducations(entries: RawEntry[]): CvEducation[] {
   for (const e of entries) {
     const heads = headsOf(e);
     const school = e.fields?.org ? undefined : institutionByWords(heads);
-    if (school && heads.length >= 2) places.set(`${heads.length}`, places.has(`${heads.length}`) && places.get(`${heads.length}`) !== heads.indexOf(school) ? -1 : heads.indexOf(school));
+    if (school) places.set(`${heads.length}`, places.has(`${heads.length}`) && places.get(`${heads.length}`) !== heads.indexOf(school) ? -1 : heads.indexOf(school));
   }
   const educations = entries.map((e) => {
     const heads = headsOf(e);
     if (e.fields?.org || institutionByWords(heads)) return toEducation(e);
     const at = places.get(`${heads.length}`);
-    if (at !== undefined && at >= 0) return toEducation(e, heads[at]);
+    // (A degree in that place is a degree: "• M.S. in Physics" under a school, in a section of one head per entry.)
+    if (at !== undefined && at >= 0 && !DEGREE_RE.test(heads[at]!)) return toEducation(e, heads[at]);
     // "Politeknik Negeri Madiun, Indonesia" read as a town and its country, where the other entries name the school.
     const comma = e.location?.lastIndexOf(", ") ?? -1;
     if (e.locationAt !== undefined && places.get(`${heads.length + 1}`) === e.locationAt && comma > 0) {
