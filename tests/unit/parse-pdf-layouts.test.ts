@@ -349,6 +349,24 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("drops a page count but keeps a month written as '02/2025'", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 120, 110, 13, true);
+      text(doc, "02/2024 –", 40, 135, 10, true);
+      text(doc, "Analyst | Tarvix", 120, 135, 10, true);
+      text(doc, "02/2025", 40, 147, 9);
+      text(doc, "• Weekly reporting for the sales team", 120, 163);
+      text(doc, "1 / 2", 290, 800, 9);
+      doc.addPage();
+      text(doc, "Skills", 120, 60, 13, true);
+      text(doc, "SQL, Python", 120, 85);
+      text(doc, "2 / 2", 290, 800, 9);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([["Analyst", "Tarvix", "2024-02", "2025-02"]]);
+    expect(cv.unplaced ?? []).not.toContain("1 / 2");
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

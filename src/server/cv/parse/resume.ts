@@ -180,7 +180,9 @@ function dropRunningLines(lines: Line[]): Line[] {
   const key = (l: Line) => `${l.text.toLowerCase().replace(/\d+/g, "#")}@${Math.round(l.y / 4)}`;
   for (const l of lines) (seen.get(key(l)) ?? seen.set(key(l), new Set()).get(key(l))!).add(l.page);
   return lines.filter((l) => {
-    if (/^(?:page|seite|página|pagina)?\s*\d+\s*(?:\/|of|von|de|sur|sobre)\s*\d+$/i.test(l.text.trim())) return false;
+    // "2 / 3", "Page 1 of 2": a page count (numbers of pages, not "02/2025", a month).
+    const count = l.text.trim().match(/^(?:page|seite|página|pagina)?\s*(\d{1,3})\s*(?:\/|of|von|de|sur|sobre)\s*(\d{1,3})$/i);
+    if (count && Number(count[1]) >= 1 && Number(count[1]) <= Number(count[2]) && !/^0/.test(count[1]!)) return false;
     if (/\b(?:page|seite|página)\s+\d+\s+(?:of|von|de|sur)\s+\d+\b/i.test(l.text) && wordCount(l.text) <= 8) return false;
     return pages < 2 || seen.get(key(l))!.size < 2;
   });
