@@ -367,6 +367,24 @@ describe("PDF layouts", () => {
     expect(cv.unplaced ?? []).not.toContain("1 / 2");
   });
 
+  it("joins a header wrapped beside dates in a left rail", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 120, 110, 13, true);
+      text(doc, "07/2019 – 07/2021", 40, 135, 9, true);
+      text(doc, "Aldercrest Ltd | Senior Manager, Regional Supply Chain and Inventory", 140, 135, 10, true);
+      text(doc, "Planning Optimisation", 140, 147, 10, true);
+      text(doc, "• Cut stock-outs by a third", 140, 163);
+      text(doc, "03/2017 – 06/2019", 40, 185, 9, true);
+      text(doc, "Halcyon Energy | Analyst", 140, 185, 10, true);
+      text(doc, "• Forecasts for the regional depots", 140, 199);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.endDate])).toEqual([
+      ["Senior Manager, Regional Supply Chain and Inventory Planning Optimisation", "Aldercrest Ltd", "2021-07"],
+      ["Analyst", "Halcyon Energy", "2019-06"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -109,6 +109,25 @@ function joinWrappedHeads(lines: Line[]): Line[] {
         i++;
         continue;
       }
+      // Dates in a left rail, the header beside them wrapped at the column's edge ("07/2019 – 07/2021 ‖ Acme |
+      // Senior Manager, Global Supply Chain" / "Planning and Logistics"): the wrapped words join the header cell.
+      const head = line.cells[1];
+      const railed =
+        head !== undefined &&
+        line.cells.length === 2 &&
+        dateOnly({ ...line, cells: [line.cells[0]!], text: line.cells[0]!.text }) &&
+        next.page === line.page &&
+        next.column === line.column &&
+        Math.abs(next.x - head.x) < 3 &&
+        next.gapAbove < 0.6 &&
+        Math.abs(next.size - head.size) < 0.6 &&
+        head.x2 >= left + 0.85 * (right - left);
+      if (railed && next.cells.length === 1 && line.bold && next.bold && wordCount(next.text) <= 6 && !findDateRange(next.text) && !BULLET_RE.test(next.text)) {
+        const cells = [line.cells[0]!, { ...head, text: joinWrapped(head.text.trim(), next.text.trim()), x2: Math.max(head.x2, next.x2) }];
+        line = { ...line, cells, text: cells.map((c) => c.text).join("  "), x2: Math.max(line.x2, next.x2) };
+        i++;
+        continue;
+      }
       if (!near || line.cells.length > 1 || next.cells.length > 1 || BULLET_RE.test(text) || BULLET_RE.test(next.text) || findDateRange(text) || findDateRange(next.text)) break;
       const connector = CONTINUES_RE.test(text) && wordCount(text) >= 2 && (line.bold || wordCount(text) <= 14) && /^[\p{Lu}\d]/u.test(next.text.trim());
       const filled = line.bold && next.bold && line.x2 >= left + 0.85 * (right - left) && wordCount(next.text) <= 6;
