@@ -385,6 +385,18 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("keeps the commas of a job title set under its organisation", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 40, 110, 13, true);
+      text(doc, "Veridian Labs", 40, 135, 10);
+      text(doc, "02/2022 - 04/2023", 470, 135, 10);
+      text(doc, "Senior Manager, Global Supply Chain Planning and Logistics Optimisation", 40, 149, 8);
+      text(doc, "Migrated 120 services to containers.", 60, 161, 8);
+    });
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([["Senior Manager, Global Supply Chain Planning and Logistics Optimisation", "Veridian Labs"]]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

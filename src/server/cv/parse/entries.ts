@@ -576,6 +576,9 @@ export function splitAtCommas(text: string, entry: RawEntry): string[] {
     }
   }
   if (pieces.length === 1) return pieces;
+  // Under a line that already gave the organisation ("Veridian Labs" / "Senior Manager, Global Supply Chain
+  // Planning and Logistics"), a job title keeps its commas.
+  if (entry.heads.some((h) => !TITLE_WORDS.test(h.text)) && TITLE_WORDS.test(pieces[0]!)) return [pieces.join(", ")];
   if (pieces.length === 2 && readDifferently(pieces[0]!, pieces[1]!)) return pieces;
   // Three or more: the first piece that reads as an organisation starts the organisation.
   const at = pieces.findIndex((p, i) => i > 0 && orgCue(p));
