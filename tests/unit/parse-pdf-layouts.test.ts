@@ -397,6 +397,28 @@ describe("PDF layouts", () => {
     expect(cv.work.map((w) => [w.position, w.name])).toEqual([["Senior Manager, Global Supply Chain Planning and Logistics Optimisation", "Veridian Labs"]]);
   });
 
+  it("joins a job title wrapped onto a line of its own in the same style", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Work Experience", 40, 110, 15, true);
+      text(doc, "Ostara Group", 60, 135, 13, true);
+      text(doc, "Manchester", 60, 151, 13, true);
+      text(doc, "February 2023 – May 2025", 60, 167, 10);
+      text(doc, "Lead Engineer for Distributed Payment", 60, 185, 13, true);
+      text(doc, "Infrastructure and Reliability", 60, 201, 13, true);
+      text(doc, "Migrated 120 services to containers without downtime, and cut the release cycle from two weeks to two days.", 60, 217, 10);
+      text(doc, "Meridel Labs", 60, 245, 13, true);
+      text(doc, "Leeds", 60, 261, 13, true);
+      text(doc, "June 2019 – January 2023", 60, 277, 10);
+      text(doc, "Financial Analyst", 60, 295, 13, true);
+      text(doc, "Monthly forecasts for the board.", 60, 311, 10);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.location])).toEqual([
+      ["Lead Engineer for Distributed Payment Infrastructure and Reliability", "Ostara Group", "Manchester"],
+      ["Financial Analyst", "Meridel Labs", "Leeds"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -324,6 +324,14 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       lastLine = line;
       continue;
     }
+    // A job title wrapped onto a line of its own in the same style ("Lead Engineer for Distributed Payment" /
+    // "Infrastructure and Reliability"), in an entry already named and dated: words that name neither a job nor
+    // an organisation, right under the title, continue it.
+    if (!lastWasBody && lastHead && entry.body.length === 0 && entry.date && entry.heads.length >= 2 && !date && line.cells.length === 1 && lastLine && before === lastLine && lastLine.cells.length === 1 && clean(lastLine.text).endsWith(lastHead.text) && TITLE_WORDS.test(lastHead.text) && !TITLE_WORDS.test(text) && !orgCue(text) && !looksLikePlace(clean(text)) && wordCount(text) <= 6 && line.gapAbove < 0.6 && Math.abs(lastLine.x - line.x) < 3 && Math.abs(lastLine.size - line.size) < 0.3 && lastLine.bold === line.bold && lastLine.page === line.page && lastLine.column === line.column && line.x2 <= lastLine.x2 + 2) {
+      lastHead.text = joinWrapped(lastHead.text, clean(text));
+      lastLine = line;
+      continue;
+    }
     const longest = Math.max(...line.cells.map((c) => wordCount(c.text)));
     // (A short sentence ends in a lower-case word and a full stop, "Weekly reports automated."; a name's full
     // stop follows an abbreviation, "Acme Co.", "Ltd.".)
