@@ -419,6 +419,42 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("reads a sidebar of short items beside the main column, and skills printed over their levels", async () => {
+    const cv = await parsePdf((doc) => {
+      text(doc, "Louise Aubrac", 40, 40, 26, true);
+      text(doc, "About", 40, 90, 11);
+      text(doc, "Nantes FR", 44, 108, 9);
+      text(doc, "louise.aubrac@example.org", 44, 122, 8);
+      const skills = ["Sketch", "Figma", "Kotlin", "Python", "Go", "Rust", "SQL"];
+      skills.forEach((name, i) => {
+        text(doc, name, 40, 150 + i * 30, 10);
+        text(doc, i % 2 ? "Advanced" : "Intermediate", 40, 163 + i * 30, 9, true);
+      });
+      text(doc, "Experience", 190, 90, 11);
+      for (let j = 0; j < 4; j++) {
+        const y = 110 + j * 90;
+        text(doc, `${["Calloway Industries", "Zephyrine Media", "Elmbridge Labs", "Norvale Systems"][j]}  ${String(10 - j).padStart(2, "0")}/202${4 - j} - 0${j + 1}/202${5 - j}`, 190, y, 10, true);
+        text(doc, ["Financial Director", "Operations Manager", "Data Analyst", "Software Engineer"][j]!, 190, y + 14, 9);
+        for (let k = 0; k < 3; k++) text(doc, `Delivered the quarterly plan number ${k + 1} with the regional teams`, 215, y + 28 + k * 12, 8);
+      }
+    });
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([
+      ["Financial Director", "Calloway Industries"],
+      ["Operations Manager", "Zephyrine Media"],
+      ["Data Analyst", "Elmbridge Labs"],
+      ["Software Engineer", "Norvale Systems"],
+    ]);
+    expect(cv.skills?.map((s) => [s.name, s.level])).toEqual([
+      ["Sketch", "Intermediate"],
+      ["Figma", "Advanced"],
+      ["Kotlin", "Intermediate"],
+      ["Python", "Advanced"],
+      ["Go", "Intermediate"],
+      ["Rust", "Advanced"],
+      ["SQL", "Intermediate"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -222,7 +222,11 @@ function findGutter(rows: Row[], width: number): number | null {
     // dates in a left rail or headings in a label gutter stand one per entry or section, far apart; and the
     // right side starts at one left edge, where places and dates set flush right end at one right edge.
     const dense = crossing <= total * 0.03 && leftRows.size >= 8 && rightRows.size >= 8 && densityOf(rows, leftRows) >= 0.6 && densityOf(rows, rightRows) >= 0.6 && leftAligned(rows, rightRows, x) >= 0.4;
-    if (minSide < total * 0.18 && !((independent || dense) && minSide >= total * 0.05)) continue;
+    // A band no text crosses, each side with rows of its own (a sidebar of short items, skills, levels and
+    // contacts, beside the main column), is a gutter too, unless the left side is mostly dates (a date rail).
+    const leftDated = [...leftRows].filter((r) => rows[r]!.cells.some((c) => c.x2 <= x + 1 && /\d{4}|\d{2}\/\d{2}/.test(c.text))).length;
+    const clear = crossing <= total * 0.01 && leftRows.size >= 12 && rightRows.size >= 12 && leftAlone >= 5 && rightAlone >= 5 && leftDated < leftRows.size * 0.3;
+    if (minSide < total * 0.18 && !((independent || dense || clear) && minSide >= total * 0.05)) continue;
     const score = minSide - crossing * 4;
     if (!best || score > best.score) best = { x, score };
   }

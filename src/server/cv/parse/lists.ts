@@ -184,3 +184,34 @@ export function parsePublications(lines: Line[]): { name: string; releaseDate?: 
       return { name: t.slice(0, 500), ...(year ? { releaseDate: year, dateText: year } : {}) };
     });
 }
+
+/**
+ * "Sketch" over "Advanced", at least three times, outside any skills section (a sidebar printed without its
+ * heading): skills with their levels.
+ */
+export function levelledSkills(lines: Line[]): CvSkill[] {
+  const found: CvSkill[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const name = lines[i]!;
+    const level = lines[i + 1]!;
+    const label = clean(stripBullet(name.text));
+    if (
+      LEVEL_RE.test(clean(level.text)) &&
+      !LEVEL_RE.test(label) &&
+      /\p{L}/u.test(label) &&
+      wordCount(label) <= 4 &&
+      !sectionOf(label) &&
+      name.cells.length === 1 &&
+      level.cells.length === 1 &&
+      name.page === level.page &&
+      name.column === level.column &&
+      Math.abs(name.x - level.x) < 3 &&
+      level.y > name.y &&
+      level.y - name.y < 2.5 * name.size
+    ) {
+      found.push({ name: label, level: clean(level.text) });
+      i++;
+    }
+  }
+  return found.length >= 3 ? found : [];
+}

@@ -8,8 +8,8 @@ import { findDateRange, withTwoDigitYearPivot } from "./dates";
 import { dateFields, segmentEntries, toEducations, toWorks } from "./entries";
 import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
 import { type Line, type PageText, readingOrder } from "./layout";
-import { clean, stripBullet, wordCount } from "./lexicon";
-import { europassLanguages, labelledSkills, languageRows, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
+import { clean, LEVEL_RE, stripBullet, wordCount } from "./lexicon";
+import { europassLanguages, labelledSkills, languageRows, levelledSkills, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
 import { comparable, titleCaseIfShouting } from "./normalize";
 import { looksLikeHeading, type SectionKey, sectionOf, sectionOfLead } from "./sections";
 
@@ -72,6 +72,8 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
   };
   // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
   const styles = new Set(lines.filter((l) => sectionOf(l.text) && looksLikeHeading(l, bodySize)).map(headingStyle));
+  // A name right over its level ("Sketch" / "Advanced") is an item, whatever its type.
+  const overLevel = new Set(lines.filter((l, i) => lines[i + 1] !== undefined && LEVEL_RE.test(clean(lines[i + 1]!.text)) && lines[i + 1]!.column === l.column));
   const leftEdge = new Map<string, number>();
   for (const l of lines) {
     const k = `${l.page}|${l.column}`;
@@ -109,7 +111,7 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
       continue;
     }
     // (A stray glyph set in the heading font, "E", is not one.)
-    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text)) {
+    if (!whole && line.size > bodySize * 1.15 && styles.has(headingStyle(line)) && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text) && !overLevel.has(line)) {
       const lead = sectionOfLead(line.text);
       // Set smaller than the open section's heading and naming no section ("experience" / "Full Time"), it
       // groups the section's entries: the section goes on.
@@ -307,6 +309,8 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
   const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
   const { rest: skillLines, languageLines } = languageRows(linesOf("skills"));
   const skills = [...parseSkills(skillLines), ...labelledSkills(outsideEntries)];
+  for (const s of levelledSkills(blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills", "languages"].includes(b.key)).flatMap((b) => b.lines)))
+    if (!skills.some((x) => comparable(x.name ?? "") === comparable(s.name ?? ""))) skills.push(s);
   const languages = parseLanguages([...linesOf("languages"), ...languageLines]);
   for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
   // "Langues : français, anglais" among the contact details: a labelled line of languages outside their section.
