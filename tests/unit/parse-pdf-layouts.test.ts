@@ -455,6 +455,27 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("joins a rail date whose end's year wrapped below its month", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experiencia laboral", 130, 110, 12, true);
+      text(doc, "ago. 2022 – jun.", 40, 135, 9);
+      text(doc, "Jefa de proyecto", 130, 135, 10, true);
+      text(doc, "2023", 40, 147, 9);
+      text(doc, "Granvik Sistemas", 130, 147, 10);
+      text(doc, "• Coordinación de un equipo de 5 personas", 150, 163);
+      text(doc, "abr. 2021 – mar.", 40, 185, 9);
+      text(doc, "Gerente de producto", 130, 185, 10, true);
+      text(doc, "2022", 40, 197, 9);
+      text(doc, "Calloway Energía S.A.", 130, 197, 10);
+      text(doc, "• Rediseño de la tienda en línea", 150, 213);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Jefa de proyecto", "Granvik Sistemas", "2022-08", "2023-06"],
+      ["Gerente de producto", "Calloway Energía S.A.", "2021-04", "2022-03"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -164,7 +164,9 @@ function joinWrappedDates(lines: Line[]): Line[] {
     const head = line.cells[0]!;
     // ("Juin 17 - Au-" over "jourd’hui": a word hyphenated at the rail's edge joins without its hyphen.)
     const railHyphen = close && /\d{2}\s*[–—-]\s*\p{L}+-$/u.test(head.text.trim()) && /^\p{Ll}/u.test(below!.text.trim()) && Math.abs(below!.x - head.x) < 3;
-    const railDate = railHyphen || (close && /\d{2}\s*[–—-]$/.test(head.text.trim()) && Math.abs(below!.x - head.x) < 3);
+    // ("ago. 2022 – jun." over "2023": the end's month on the line, its year below.)
+    const railMonth = close && /\d{2}\s*[–—-]\s*\p{L}{3,10}\.?$/u.test(head.text.trim()) && /^\d{4}$/.test(below!.text.trim()) && Math.abs(below!.x - head.x) < 3;
+    const railDate = railHyphen || railMonth || (close && /\d{2}\s*[–—-]$/.test(head.text.trim()) && Math.abs(below!.x - head.x) < 3);
     // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
     const tail = line.cells[line.cells.length - 1]!;
     const tabDate = close && !railDate && (/\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
@@ -173,7 +175,11 @@ function joinWrappedDates(lines: Line[]): Line[] {
       const joined = railHyphen ? `${cell.text.trim().slice(0, -1)}${below!.text.trim()}` : `${cell.text.trim()} ${below!.text.trim()}`;
       const date = findDateRange(joined);
       // What the line below completes: its text, or the whole hyphenated word.
-      const endPart = railHyphen ? `${head.text.trim().match(/(\p{L}+)-$/u)![1]}${below!.text.trim()}` : below!.text;
+      const endPart = railHyphen
+        ? `${head.text.trim().match(/(\p{L}+)-$/u)![1]}${below!.text.trim()}`
+        : railMonth
+          ? `${head.text.trim().match(/(\p{L}{3,10}\.?)$/u)![1]} ${below!.text.trim()}`
+          : below!.text;
       const covers = date !== null && (date.end !== undefined || date.current) && date.index + date.text.length >= joined.length - 1 && (date.current ? isPresentWord(endPart) : date.endText !== undefined && endPart.trim().endsWith(date.endText.trim())) && (railDate || date.index < cell.text.trim().length);
       if (covers) {
         const merged = { ...cell, text: joined, x2: Math.max(cell.x2, below!.x2) };
