@@ -476,6 +476,29 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("reads a range printed as two stacked dates, a degree wrapped onto a line, and a grade under it", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "EDUCATION", 40, 110, 16, true);
+      const entry = (y: number, from: string, to: string, school: string[], degree: string[], grade?: string) => {
+        text(doc, from, 45, y, 10, true);
+        text(doc, to, 45, y + 12, 10, true);
+        school.forEach((s, i) => text(doc, s, 46, y + 28 + i * 16, 13, true));
+        const at = y + 28 + school.length * 16;
+        degree.forEach((d, i) => text(doc, d, 46, at + i * 12, 10));
+        if (grade) text(doc, grade, 46, at + degree.length * 12, 10);
+      };
+      entry(135, "2014", "2016", ["Belmora College"], ["High School Diploma"]);
+      entry(215, "2009", "2014", ["Stonegate Institute of", "Technology"], ["Bachelor of Science in Computer", "Science"], "Grade: First Class");
+      entry(335, "2005", "2009", ["Harlow Institute of Technology"], ["Master of Business Administration"]);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.startDate, e.endDate, e.score])).toEqual([
+      ["Belmora College", "High School Diploma", "2014", "2016", undefined],
+      ["Stonegate Institute of Technology", "Bachelor of Science in Computer Science", "2009", "2014", undefined],
+      ["Harlow Institute of Technology", "Master of Business Administration", "2005", "2009", undefined],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

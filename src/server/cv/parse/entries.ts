@@ -170,6 +170,19 @@ function joinWrappedDates(lines: Line[]): Line[] {
     // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
     const tail = line.cells[line.cells.length - 1]!;
     const tabDate = close && !railDate && (/\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
+    // A range printed as two dates one over the other ("2014" / "2016"): one line each, set alike, nothing else.
+    if (close && line.cells.length === 1 && next!.cells.length === 1 && Math.abs(below!.x - head.x) < 3 && Math.abs(next!.size - line.size) < 0.3 && line.bold === next!.bold) {
+      const [a, b] = [clean(head.text), clean(below!.text)];
+      const first = findDateRange(a);
+      const second = findDateRange(b);
+      const alone = (d: ReturnType<typeof findDateRange>, t: string) => d !== null && !d.end && !d.current && d.text.length >= t.length - 1;
+      if (alone(first, a) && (alone(second, b) || (second !== null && second.current && second.text.length >= b.length - 1)) && (second!.current || (second!.start.iso ?? "") >= (first!.start.iso ?? ""))) {
+        const joined = `${a} – ${b}`;
+        out.push({ ...line, cells: [{ ...head, text: joined, x2: Math.max(head.x2, below!.x2) }], text: joined });
+        i++;
+        continue;
+      }
+    }
     if (railDate || tabDate) {
       const cell = railDate ? head : tail;
       const joined = railHyphen ? `${cell.text.trim().slice(0, -1)}${below!.text.trim()}` : `${cell.text.trim()} ${below!.text.trim()}`;
@@ -330,10 +343,10 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       lastLine = line;
       continue;
     }
-    // A job title wrapped onto a line of its own in the same style ("Lead Engineer for Distributed Payment" /
-    // "Infrastructure and Reliability"), in an entry already named and dated: words that name neither a job nor
-    // an organisation, right under the title, continue it.
-    if (!lastWasBody && lastHead && entry.body.length === 0 && entry.date && entry.heads.length >= 2 && !date && line.cells.length === 1 && lastLine && before === lastLine && lastLine.cells.length === 1 && clean(lastLine.text).endsWith(lastHead.text) && TITLE_WORDS.test(lastHead.text) && !TITLE_WORDS.test(text) && !orgCue(text) && !looksLikePlace(clean(text)) && wordCount(text) <= 6 && line.gapAbove < 0.6 && Math.abs(lastLine.x - line.x) < 3 && Math.abs(lastLine.size - line.size) < 0.3 && lastLine.bold === line.bold && lastLine.page === line.page && lastLine.column === line.column && line.x2 <= lastLine.x2 + 2) {
+    // A job title or a degree wrapped onto a line of its own in the same style ("Lead Engineer for Distributed
+    // Payment" / "Infrastructure and Reliability"), in an entry already named and dated: words that name neither
+    // a job nor an organisation, right under it, continue it.
+    if (!lastWasBody && lastHead && entry.body.length === 0 && entry.date && entry.heads.length >= 2 && !date && line.cells.length === 1 && lastLine && before === lastLine && lastLine.cells.length === 1 && clean(lastLine.text).endsWith(lastHead.text) && (TITLE_WORDS.test(lastHead.text) || DEGREE_RE.test(lastHead.text)) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text) && !orgCue(text) && (!looksLikePlace(clean(text)) || /\b(?:in|of|en|de|der|di|em)\s+\p{Lu}[\p{L} ]*$/u.test(lastHead.text)) && wordCount(text) <= 6 && line.gapAbove < 0.6 && Math.abs(lastLine.x - line.x) < 3 && Math.abs(lastLine.size - line.size) < 0.3 && lastLine.bold === line.bold && lastLine.page === line.page && lastLine.column === line.column && line.x2 <= lastLine.x2 + 2) {
       lastHead.text = joinWrapped(lastHead.text, clean(text));
       lastLine = line;
       continue;
@@ -343,7 +356,9 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
     // stop follows an abbreviation, "Acme Co.", "Ltd.".)
     const sentenceEnd = wordCount(text) >= 3 && /\s\p{Ll}{4,}\.$/u.test(text);
     const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7) || (sentenceEnd && entry.heads.length > 0));
-    if (!date && (prose || /[:：]$/.test(text))) {
+    // (A grade under a degree, "Grade: First Class", "GPA: 3.8", "Note : 16/20", describes the entry.)
+    const grade = /^(?:GPA|CGPA|grade|note|moyenne|mention|nota|notendurchschnitt|abschlussnote|calificación|media|voto|classificação)\s*[:：]/iu.test(text);
+    if (!date && (prose || grade || /[:：]$/.test(text))) {
       entry.body.push(text.replace(/\s{2,}/g, " "));
       entry.bodyX = line.x;
       lastWasBody = true;
@@ -789,7 +804,7 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
     const gpa = degree.match(/[;,]?\s*(?:GPA|CGPA|Grade|Note|Moyenne|Nota)\s*[:：]?\s*(.+)$/i);
     if (gpa) {
       score = gpa[1]!.trim();
-      degree = clean(degree.slice(0, gpa.index));
+      degree = clean(degree.slice(0, gpa.index)) || undefined;
     }
   }
   // "Mathematik, Master of Science (1,0)": the field before the degree, a grade in brackets after it.
