@@ -499,6 +499,21 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("reads one entry per 'Degree at School' line in a section without dates", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "E D U C A T I O N", 40, 110, 9, true);
+      text(doc, "Bachelor of Science Informatik at Hochschule Dresden", 40, 128, 12, true);
+      text(doc, "Abitur at Kingsreach-Gymnasium", 40, 144, 12);
+      text(doc, "Ausbildung zum Fachinformatiker at Universität Zürich", 40, 160, 12, true);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["Hochschule Dresden", "Bachelor of Science Informatik"],
+      ["Kingsreach-Gymnasium", "Abitur"],
+      ["Universität Zürich", "Ausbildung zum Fachinformatiker"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

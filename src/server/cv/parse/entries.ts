@@ -385,10 +385,13 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
     }
     // (A line set left of a nested entry, "Harlow College" after "  • M.S.   2010 – 2012", goes back up a level.)
     const outdented = entry.nestedX !== undefined && line.x < entry.nestedX - 2;
-    const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry) || outdented);
+    // (A line that names a whole entry by itself, "Abitur at Kingsreach-Gymnasium" under "Bachelor of Science at
+    // Hochschule Dresden", starts the next one in a section without dates.)
+    const namesWhole = entry.heads.length >= 2 && !date && line.cells.length === 1 && /\S\s+(?:at|@|chez|bei|presso)\s+\S/u.test(text) && wordCount(text) <= 12 && !/[.;:]$/.test(text);
+    const wantsNew = !placeOnly && !dateOfEntry && (entry.body.length > 0 || (date && entry.date) || entryComplete(entry) || outdented || namesWhole);
     // Entries repeat one layout: a line set lighter or smaller than the section's first entry line, with no
     // date, cannot start an entry; once the entry is complete it is description (an address, a note).
-    if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle) && !headsDateLine) {
+    if (wantsNew && startStyle && !date && !canStartEntry(line, startStyle) && !headsDateLine && !namesWhole) {
       entry.body.push(text.replace(/\s{2,}/g, " "));
       entry.bodyX ??= line.x;
       lastWasBody = true;
