@@ -168,6 +168,21 @@ describe("PDF layouts", () => {
       ["IUT de Lannion", "DUT Réseaux et Télécoms"],
       ["Université de Nantes", "Licence de Mathématiques"],
     ]);
+    // Schools named by their kind in other languages ("Escuela …", "IUT de …", "Liceo …").
+    const kinds = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 13, true);
+      [["IUT de Lille", "Diplôme d’ingénieur en génie logiciel"], ["Escuela Kingsreach de Negocios", "Grado en Administración de Empresas"], ["Liceo Scientifico Galilei", "Diploma di maturità"]].forEach(([school, degree], i) => {
+        text(doc, school!, 40, 135 + i * 36, 10, true);
+        text(doc, `201${i} – 201${i + 2}`, 460, 135 + i * 36, 10);
+        text(doc, degree!, 58, 149 + i * 36);
+      });
+    });
+    expect(kinds.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["IUT de Lille", "Diplôme d’ingénieur en génie logiciel"],
+      ["Escuela Kingsreach de Negocios", "Grado en Administración de Empresas"],
+      ["Liceo Scientifico Galilei", "Diploma di maturità"],
+    ]);
     // What a degree earned, after a separator, is its score ("· First Class Honours").
     const honours = await parsePdf((doc) => {
       header(doc);
