@@ -529,6 +529,24 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("joins a degree wrapped after a word that cannot end it, beside its dates", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Formation", 40, 110, 13, true);
+      text(doc, "Licence professionnelle Métiers du", 40, 135, 10, true);
+      text(doc, "septembre 2003 – juin 2006", 420, 135, 10, true);
+      text(doc, "numérique", 40, 147, 10, true);
+      text(doc, "Institut Wrenfield de Commerce", 40, 159, 10);
+      text(doc, "Master Informatique", 40, 181, 10, true);
+      text(doc, "septembre 1998 – juin 2003", 420, 181, 10, true);
+      text(doc, "IUT de Lille", 40, 193, 10);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["Institut Wrenfield de Commerce", "Licence professionnelle Métiers du numérique"],
+      ["IUT de Lille", "Master Informatique"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -95,12 +95,13 @@ function joinWrappedHeads(lines: Line[]): Line[] {
       const near = next.page === line.page && next.column === line.column && Math.abs(next.x - line.x) < 3 && next.gapAbove < 0.6 && Math.abs(next.size - line.size) < 0.6;
       // A header cell wrapped beside its date cell ("Engineer, Elmbridge ‖ 06/2023 – today" / "Logistics"): the
       // wrapped words join the first cell.
-      // (Only when the first cell fills its room up to the date: a short title over its employer is two lines.)
+      // (Only when the first cell fills its room up to the date, or ends in a word that cannot end it: a short
+      // title over its employer is two lines.)
       const dated =
         line.cells.length === 2 &&
         dateOnly({ ...line, cells: [line.cells[1]!], text: line.cells[1]!.text }) &&
         !findDateRange(line.cells[0]!.text) &&
-        line.cells[1]!.x - line.cells[0]!.x2 <= 4 * line.size;
+        (line.cells[1]!.x - line.cells[0]!.x2 <= 4 * line.size || CONTINUES_RE.test(line.cells[0]!.text.trim()));
       if (near && dated && next.cells.length === 1 && line.bold && next.bold && wordCount(next.text) <= 4 && !findDateRange(next.text) && !BULLET_RE.test(next.text)) {
         const first = line.cells[0]!;
         const joinedCell = { ...first, text: joinWrapped(first.text.trim(), next.text.trim()) };
@@ -129,7 +130,8 @@ function joinWrappedHeads(lines: Line[]): Line[] {
         continue;
       }
       if (!near || line.cells.length > 1 || next.cells.length > 1 || BULLET_RE.test(text) || BULLET_RE.test(next.text) || findDateRange(text) || findDateRange(next.text)) break;
-      const connector = CONTINUES_RE.test(text) && wordCount(text) >= 2 && (line.bold || wordCount(text) <= 14) && /^[\p{Lu}\d]/u.test(next.text.trim());
+      // (A short lower-case end, "Licence professionnelle Métiers du" / "numérique", continues it too.)
+      const connector = CONTINUES_RE.test(text) && wordCount(text) >= 2 && (line.bold || wordCount(text) <= 14) && (/^[\p{Lu}\d]/u.test(next.text.trim()) || (/^\p{Ll}/u.test(next.text.trim()) && wordCount(next.text) <= 3));
       const filled = line.bold && next.bold && line.x2 >= left + 0.85 * (right - left) && wordCount(next.text) <= 6;
       if (!connector && !filled) break;
       const joined = joinWrapped(text, next.text.trim());
