@@ -547,6 +547,29 @@ describe("PDF layouts", () => {
     ]);
   });
 
+  it("reads job titles set large, in the style of smaller headings, as entry lines when they recur", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Work", 40, 110, 21, true);
+      const jobs = [["Teamleiter Vertrieb", "Solvane Logistik GmbH", "Aug 2023 – Oct 2026", "Leipzig"], ["Senior Projektmanagerin", "Brackwater GmbH", "May 2022 – Jan 2023", "Zürich"], ["Systemadministrator", "Granvik Software AG", "Apr 2014 – Dec 2014", "Stuttgart"]];
+      jobs.forEach(([title, org, dates, place], i) => {
+        const y = 140 + i * 80;
+        text(doc, title!, 60, y, 16, true);
+        text(doc, org!, 60, y + 20, 10, true);
+        text(doc, dates!, 60, y + 32, 10);
+        text(doc, place!, 60, y + 44, 10);
+        text(doc, "Aufbau des monatlichen Reportings für die Geschäftsführung", 70, y + 56, 10);
+      });
+      text(doc, "Skills", 40, 390, 16, true);
+      text(doc, "SQL, Python, SAP", 60, 412, 10);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.location])).toEqual([
+      ["Teamleiter Vertrieb", "Solvane Logistik GmbH", "Leipzig"],
+      ["Senior Projektmanagerin", "Brackwater GmbH", "Zürich"],
+      ["Systemadministrator", "Granvik Software AG", "Stuttgart"],
+    ]);
+  });
+
   it("reads one order of title and organisation for a whole section, and dates certificates from a line below", async () => {
     const cv = await parsePdf((doc) => {
       header(doc);

@@ -376,7 +376,9 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       entry.body.length === 0 &&
       ((LOCATION_RE.test(clean(text)) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text)) ||
         // (only once the entry is named by an organisation: after a job title, "Google" is the employer)
-        (headsDateLine && entry.heads.some((h) => orgCue(h.text)) && !entry.heads.some((h) => TITLE_WORDS.test(h.text)) && !entry.date && wordCount(text) <= 3 && looksLikePlace(clean(text))));
+        (headsDateLine && entry.heads.some((h) => orgCue(h.text)) && !entry.heads.some((h) => TITLE_WORDS.test(h.text)) && !entry.date && wordCount(text) <= 3 && looksLikePlace(clean(text))) ||
+        // (or right under the dates of an entry already named twice: "Brackwater GmbH" / "May 2022 – Jan 2023" / "Zürich")
+        (entry.date !== undefined && entry.heads.length >= 2 && before !== undefined && entry.date.text !== "" && before.text.includes(entry.date.text) && wordCount(text) <= 3 && looksLikePlace(clean(text))));
     // The entry's date on a line of its own, perhaps beside a place ("Remote   2023 Mar. – 2024 Jul."), completes it.
     const rest = date ? clean(text.replace(date.text, " ").replace(/\s{2,}/g, " ")) : "";
     const dateOfEntry = date !== null && !entry.date && entry.heads.length > 0 && entry.body.length === 0 && (!rest || looksLikePlace(rest) || LOCATION_RE.test(rest));

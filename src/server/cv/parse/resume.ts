@@ -72,6 +72,17 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
   };
   // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
   const styles = new Set(lines.filter((l) => sectionOf(l.text) && looksLikeHeading(l, bodySize)).map(headingStyle));
+  // How many lines share this line's style between the section headings around it (itself included).
+  const indexOf = new Map(lines.map((l, i) => [l, i]));
+  const isHeading = (l: Line) => sectionOf(l.text) !== null && looksLikeHeading(l, bodySize);
+  const recursInSection = (line: Line) => {
+    const at = indexOf.get(line)!;
+    let n = 0;
+    const count = (l: Line) => l.column === line.column && headingStyle(l) === headingStyle(line) && n++;
+    for (let i = at; i < lines.length && (i === at || !isHeading(lines[i]!)); i++) count(lines[i]!);
+    for (let i = at - 1; i >= 0 && !isHeading(lines[i]!); i--) count(lines[i]!);
+    return n;
+  };
   // A name right over its level ("Sketch" / "Advanced") is an item, whatever its type.
   const overLevel = new Set(lines.filter((l, i) => lines[i + 1] !== undefined && LEVEL_RE.test(clean(lines[i + 1]!.text)) && lines[i + 1]!.column === l.column));
   const leftEdge = new Map<string, number>();
@@ -116,6 +127,12 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
       // Set smaller than the open section's heading and naming no section ("experience" / "Full Time"), it
       // groups the section's entries: the section goes on.
       if (!lead && open_.heading && open_.key !== "header" && line.size < open_.heading.size - 0.5 && line.column === open_.heading.column) {
+        // (Unless the style recurs, one line per entry: then it heads each entry, "Senior Projektmanagerin" set
+        // large over its employer and dates.)
+        if (recursInSection(line) >= 3) {
+          open_.lines.push(line);
+          continue;
+        }
         subHeadings.push(line);
         continue;
       }
