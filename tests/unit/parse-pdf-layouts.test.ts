@@ -348,6 +348,15 @@ describe("PDF layouts", () => {
       text(doc, "Voluntária em oficinas de programação para iniciantes.", 40, 190);
     });
     expect(listed.education.map((e) => [e.institution, e.studyType, e.area])).toEqual([["Centro Universitário Lumen", "Tecnólogo", "Análise de Sistemas"]]);
+    // A faculty after the school's name is its field, not part of the name.
+    const faculty = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Istruzione e formazione", 40, 110, 13, true);
+      text(doc, "settembre 1993 – giugno 2001", 40, 135);
+      text(doc, "Laurea in Lettere Moderne", 200, 135, 10, true);
+      text(doc, "Alma Mater Studiorum, Università di Padova, facoltà di Lettere Moderne", 200, 149);
+    });
+    expect(faculty.education.map((e) => [e.institution, e.studyType])).toEqual([["Alma Mater Studiorum, Università di Padova", "Laurea in Lettere Moderne"]]);
   });
 
   it("reads a labelled line of languages among the contact details", async () => {

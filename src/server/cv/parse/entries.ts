@@ -675,6 +675,9 @@ export function toWorks(entries: RawEntry[]): CvWork[] {
   return works;
 }
 
+/** A faculty or department of a school, at the start of a piece ("facoltà di Lettere", "Faculty of Law"). */
+const FACULTY_RE = /^(?:faculty|facoltà|faculdade|fakultät|faculté|facultad|department|dipartimento|département|departamento|fachbereich)(?:\s+(?:of|di|de|des|du|für|del|da|do))?\s*/iu;
+
 /** A unit inside an organisation ("Messaging Team", "Data Science Department"): where the job was, not who employed. */
 const UNIT_RE = /\b(?:teams?|department|division|squad|équipes?|equipos?|abteilung|reparto|equipas?|dipartimento|département|departamento)$/iu;
 
@@ -786,6 +789,8 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
       const place = pieces.pop()!;
       location = location ? `${place}, ${location}` : place;
     }
+    // "Università di Bologna, facoltà di Lettere Moderne": the faculty is where in the school, its field.
+    if (pieces.length > 1 && FACULTY_RE.test(pieces[pieces.length - 1]!)) areaFromInstitution = pieces.pop()!.replace(FACULTY_RE, "").trim() || undefined;
     institution = pieces.join(", ");
   }
   if (institution?.includes(", ")) {
