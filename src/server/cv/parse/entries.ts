@@ -164,16 +164,17 @@ function joinWrappedDates(lines: Line[]): Line[] {
     const close = next !== undefined && below !== undefined && next.page === line.page && next.column === line.column && next.gapAbove < 0.8;
     // In a left rail: the first cell ends in a dash, the rest of the date starts the line below at the same x.
     const head = line.cells[0]!;
+    const underHead = close && Math.abs(below!.x - head.x) < 3;
     // ("Juin 17 - Au-" over "jourd’hui": a word hyphenated at the rail's edge joins without its hyphen.)
-    const railHyphen = close && /\d{2}\s*[–—-]\s*\p{L}+-$/u.test(head.text.trim()) && /^\p{Ll}/u.test(below!.text.trim()) && Math.abs(below!.x - head.x) < 3;
+    const hyphenated = underHead && /^\p{Ll}/u.test(below!.text.trim()) ? head.text.trim().match(/\d{2}\s*[–—-]\s*(\p{L}+)-$/u) : null;
     // ("ago. 2022 – jun." over "2023": the end's month on the line, its year below.)
-    const railMonth = close && /\d{2}\s*[–—-]\s*\p{L}{3,10}\.?$/u.test(head.text.trim()) && /^\d{4}$/.test(below!.text.trim()) && Math.abs(below!.x - head.x) < 3;
-    const railDate = railHyphen || railMonth || (close && /\d{2}\s*[–—-]$/.test(head.text.trim()) && Math.abs(below!.x - head.x) < 3);
+    const month = underHead && /^\d{4}$/.test(below!.text.trim()) ? head.text.trim().match(/\d{2}\s*[–—-]\s*(\p{L}{3,10}\.?)$/u) : null;
+    const railDate = hyphenated !== null || month !== null || (underHead && /\d{2}\s*[–—-]$/.test(head.text.trim()));
     // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
     const tail = line.cells[line.cells.length - 1]!;
     const tabDate = close && !railDate && (/\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
     // A range printed as two dates one over the other ("2014" / "2016"): one line each, set alike, nothing else.
-    if (close && line.cells.length === 1 && next!.cells.length === 1 && Math.abs(below!.x - head.x) < 3 && Math.abs(next!.size - line.size) < 0.3 && line.bold === next!.bold) {
+    if (underHead && line.cells.length === 1 && next!.cells.length === 1 && Math.abs(next!.size - line.size) < 0.3 && line.bold === next!.bold) {
       const [a, b] = [clean(head.text), clean(below!.text)];
       const first = findDateRange(a);
       const second = findDateRange(b);
@@ -187,14 +188,10 @@ function joinWrappedDates(lines: Line[]): Line[] {
     }
     if (railDate || tabDate) {
       const cell = railDate ? head : tail;
-      const joined = railHyphen ? `${cell.text.trim().slice(0, -1)}${below!.text.trim()}` : `${cell.text.trim()} ${below!.text.trim()}`;
+      const joined = hyphenated ? `${cell.text.trim().slice(0, -1)}${below!.text.trim()}` : `${cell.text.trim()} ${below!.text.trim()}`;
       const date = findDateRange(joined);
       // What the line below completes: its text, or the whole hyphenated word.
-      const endPart = railHyphen
-        ? `${head.text.trim().match(/(\p{L}+)-$/u)![1]}${below!.text.trim()}`
-        : railMonth
-          ? `${head.text.trim().match(/(\p{L}{3,10}\.?)$/u)![1]} ${below!.text.trim()}`
-          : below!.text;
+      const endPart = hyphenated ? `${hyphenated[1]}${below!.text.trim()}` : month ? `${month[1]} ${below!.text.trim()}` : below!.text;
       const covers = date !== null && (date.end !== undefined || date.current) && date.index + date.text.length >= joined.length - 1 && (date.current ? isPresentWord(endPart) : date.endText !== undefined && endPart.trim().endsWith(date.endText.trim())) && (railDate || date.index < cell.text.trim().length);
       if (covers) {
         const merged = { ...cell, text: joined, x2: Math.max(cell.x2, below!.x2) };
@@ -290,15 +287,13 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
     const side = line.cells.length > 1 ? clean(line.cells[line.cells.length - 1]!.text) : "";
     const sideDate = side ? findDateRange(side) : null;
     if (entry.date && entry.heads.length > 0 && sideDate && sideDate.text.length >= side.length - 2 && (sideDate.end || sideDate.current) && wordCount(stripBullet(line.cells[0]!.text)) <= 12) {
-      {
-        const stripped = line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text);
-        const next = start();
-        addHeaderLine(next, { ...line, cells: stripped, text: stripped.map((c) => c.text).join("  ") }, sideDate);
-        next.headX = entry.headX;
-        next.nestedX = line.x;
-        lastWasBody = false;
-        continue;
-      }
+      const stripped = line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text);
+      const next = start();
+      addHeaderLine(next, { ...line, cells: stripped, text: stripped.map((c) => c.text).join("  ") }, sideDate);
+      next.headX = entry.headX;
+      next.nestedX = line.x;
+      lastWasBody = false;
+      continue;
     }
     if (isBullet(line, cur)) {
       const body = takeSideDate(entry, line);

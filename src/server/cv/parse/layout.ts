@@ -102,32 +102,39 @@ function mergeLetterSpaced(cells: Cell[]): Cell[] {
 
 const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;
 
-/** Groups a page's items into rows of cells, top to bottom. */
 /**
  * A superscript ("1st", "2ème", a footnote mark) is set smaller and higher, right after the text it belongs to;
  * on a baseline of its own it would read as a line of its own ("st" over "1 Year Analyst"). It joins its host's
  * baseline and size.
  */
 function joinSuperscripts(items: (TextItem & { baseline: number })[]) {
-  for (const it of items) {
-    if (it.str.trim().length === 0 || it.str.trim().length > 3) continue;
-    const host = items.find(
-      (h) =>
-        h !== it &&
+  // `items` is sorted by baseline: a host sits below, within 0.6 of its size, so only the items that follow
+  // within that reach are looked at (a page of thousands of one-glyph items stays linear). Hosts are found on
+  // the positions as extracted, then applied.
+  const largest = items.reduce((max, it) => Math.max(max, it.size), 0);
+  const hosts = items.map((it, i) => {
+    if (it.str.trim().length === 0 || it.str.trim().length > 3) return undefined;
+    for (let j = i + 1; j < items.length && items[j]!.baseline - it.baseline < 0.6 * largest; j++) {
+      const h = items[j]!;
+      if (
         h.size >= 1.25 * it.size &&
         h.baseline > it.baseline &&
         h.baseline - it.baseline < 0.6 * h.size &&
         it.x - (h.x + h.w) >= -0.5 &&
         it.x - (h.x + h.w) < 0.3 * h.size &&
-        /[\p{L}\p{N}]$/u.test(h.str),
-    );
-    if (!host) continue;
-    it.baseline = host.baseline;
-    it.y = host.y;
-    it.size = host.size;
-  }
+        /[\p{L}\p{N}]$/u.test(h.str)
+      )
+        return { baseline: h.baseline, y: h.y, size: h.size };
+    }
+    return undefined;
+  });
+  items.forEach((it, i) => {
+    const host = hosts[i];
+    if (host) Object.assign(it, host);
+  });
 }
 
+/** Groups a page's items into rows of cells, top to bottom. */
 function rowsOf(items: TextItem[]): Row[] {
   const visible = items
     .map((it) => ({ ...it, str: normalizeText(it.str), baseline: it.y + it.size }))
@@ -224,9 +231,10 @@ function findGutter(rows: Row[], width: number): number | null {
     const dense = crossing <= total * 0.03 && leftRows.size >= 8 && rightRows.size >= 8 && densityOf(rows, leftRows) >= 0.6 && densityOf(rows, rightRows) >= 0.6 && leftAligned(rows, rightRows, x) >= 0.4;
     // A band no text crosses, each side with rows of its own (a sidebar of short items, skills, levels and
     // contacts, beside the main column), is a gutter too, unless the left side is mostly dates (a date rail).
-    const leftDated = [...leftRows].filter((r) => rows[r]!.cells.some((c) => c.x2 <= x + 1 && /\d{4}|\d{2}\/\d{2}/.test(c.text))).length;
-    const clear = crossing <= total * 0.01 && leftRows.size >= 12 && rightRows.size >= 12 && leftAlone >= 5 && rightAlone >= 5 && leftDated < leftRows.size * 0.3;
-    if (minSide < total * 0.18 && !((independent || dense || clear) && minSide >= total * 0.05)) continue;
+    // (Counted only where the cheaper tests leave it open: this runs for every candidate x.)
+    const leftDated = () => [...leftRows].filter((r) => rows[r]!.cells.some((c) => c.x2 <= x + 1 && /\d{4}|\d{2}\/\d{2}/.test(c.text))).length;
+    const clear = () => crossing <= total * 0.01 && leftRows.size >= 12 && rightRows.size >= 12 && leftAlone >= 5 && rightAlone >= 5 && leftDated() < leftRows.size * 0.3;
+    if (minSide < total * 0.18 && !((independent || dense || clear()) && minSide >= total * 0.05)) continue;
     const score = minSide - crossing * 4;
     if (!best || score > best.score) best = { x, score };
   }
