@@ -241,6 +241,11 @@ const WRAPPED_EMAIL_CONTACT_RE = wrappedEmail(String.raw`[\w-]+`);
 const WRAPPED_EMAIL_RE = wrappedEmail(String.raw`[\w.-]+`);
 const unwrapEmail = (_: string, beforeDot?: string, inDomain?: string) => beforeDot ?? inDomain?.replace("\n", "") ?? "";
 
+/** Appends the items whose key (compared as text) the list does not have yet. */
+function addUnseen<T>(list: T[], items: T[], key: (item: T) => string) {
+  for (const item of items) if (!list.some((x) => comparable(key(x)) === comparable(key(item)))) list.push(item);
+}
+
 export function parseResume(pages: PageText[]): CvContent {
   const ordered = readingOrder(pages);
   // Two-digit years ("Sep 98") fall in the century of the CV's own four-digit years when they all share one.
@@ -323,19 +328,19 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
   );
   const volunteer = toWorks(segmentEntries(linesOf("volunteer")))
     .map((w) => ({ organization: w.name, position: w.position, summary: w.summary, highlights: w.highlights, startDate: w.startDate, endDate: w.endDate, startDateText: w.startDateText, endDateText: w.endDateText }));
-  const outsideEntries = blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills"].includes(b.key)).flatMap((b) => b.lines);
+  const linesOutside = (keys: Block["key"][]) => blocks.filter((b) => !keys.includes(b.key)).flatMap((b) => b.lines);
+  const ENTRY_SECTIONS: Block["key"][] = ["work", "education", "projects", "volunteer", "skills"];
+  const outsideEntries = linesOutside(ENTRY_SECTIONS);
   const { rest: skillLines, languageLines } = languageRows(linesOf("skills"));
   const skills = [...parseSkills(skillLines), ...labelledSkills(outsideEntries)];
-  for (const s of levelledSkills(blocks.filter((b) => !["work", "education", "projects", "volunteer", "skills", "languages"].includes(b.key)).flatMap((b) => b.lines)))
-    if (!skills.some((x) => comparable(x.name ?? "") === comparable(s.name ?? ""))) skills.push(s);
+  addUnseen(skills, levelledSkills(linesOutside([...ENTRY_SECTIONS, "languages"])), (s) => s.name ?? "");
   const languages = parseLanguages([...linesOf("languages"), ...languageLines]);
-  for (const l of europassLanguages(lines)) if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
+  addUnseen(languages, europassLanguages(lines), (l) => l.language);
   // "Langues : français, anglais" among the contact details: a labelled line of languages outside their section.
   for (const line of outsideEntries) {
     const labelled = line.text.match(/^\s*([^:：]{2,30}?)\s*[:：]\s*(.+)$/u);
     if (!labelled || sectionOf(labelled[1]!) !== "languages") continue;
-    for (const l of parseLanguages([{ ...line, cells: [{ ...line.cells[0]!, text: labelled[2]! }], text: labelled[2]! }]))
-      if (!languages.some((x) => comparable(x.language) === comparable(l.language))) languages.push(l);
+    addUnseen(languages, parseLanguages([{ ...line, cells: [{ ...line.cells[0]!, text: labelled[2]! }], text: labelled[2]! }]), (l) => l.language);
   }
   const certificates = datedItems(linesOf("certificates"), subHeadings).map((i) => ({ name: i.text.replace(/\s{2,}/g, " · "), date: i.date?.start.iso, dateText: i.date?.start.text }));
   const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text }));
