@@ -129,30 +129,21 @@ try {
   let ran = 0;
   let allRan!: () => void;
   const done = new Promise<void>((r) => (allRan = r));
-  const second = await run({
-    connectionString: url,
-    concurrency: 8,
-    noHandleSignals: true,
-    pollInterval: 2000,
-    logger: new Logger(() => () => {}),
-    taskList: {
-      bulk: async () => {
-        if (++ran === 400) allRan();
+  const startRunner = () =>
+    run({
+      connectionString: url,
+      concurrency: 8,
+      noHandleSignals: true,
+      pollInterval: 2000,
+      logger: new Logger(() => () => {}),
+      taskList: {
+        bulk: async () => {
+          if (++ran === 400) allRan();
+        },
       },
-    },
-  });
-  const first = await run({
-    connectionString: url,
-    concurrency: 8,
-    noHandleSignals: true,
-    pollInterval: 2000,
-    logger: new Logger(() => () => {}),
-    taskList: {
-      bulk: async () => {
-        if (++ran === 400) allRan();
-      },
-    },
-  });
+    });
+  const second = await startRunner();
+  const first = await startRunner();
   await sleep(500);
   const g0 = Date.now();
   await Promise.all(Array.from({ length: 10 }, () => utils.addJobs(Array.from({ length: 40 }, () => ({ identifier: "bulk", payload: {} })))));
