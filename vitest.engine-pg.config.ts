@@ -8,7 +8,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname, "src") } },
   test: {
-    include: ["tests/engine/{transitions,sync-and-caps,runner,concurrency,pg-bus,cv-repository}.test.ts"],
+    include: ["tests/engine/{transitions,sync-and-caps,runner,concurrency,pg-bus,cv-repository,prepared}.test.ts"],
     env: { ENGINE_BACKENDS: "postgres" },
     testTimeout: 120_000,
     hookTimeout: 120_000,

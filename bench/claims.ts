@@ -54,10 +54,10 @@ try {
   let claimsAhead = -1;
   for (let n = 0; ; n++) {
     const t0 = performance.now();
-    const row = await engine.store.claimNext("bench", 2, 30_000);
+    const [row] = await engine.store.claim("bench", 2, 30_000);
     claimOnly.push(performance.now() - t0);
     if (!row) break;
-    await engine.store.complete({ taskId: row.id, userId: row.userId, owner: "bench", attempt: row.attempts }, async () => null);
+    await engine.store.complete({ taskId: row.id, userId: row.userId, owner: "bench", attempt: row.attempts }, { result: null });
     claimTimes.push(performance.now() - t0);
     if (row.id === late) claimsAhead = n;
   }

@@ -58,12 +58,20 @@ try {
   if (refused) throw new Error(`creating tasks failed: ${refused.status} ${JSON.stringify(refused.body)}\n${webA.output().slice(-1500)}`);
   const ids = created.flatMap((r) => r.body.tasks.map((t) => t.id));
   const createdIn = Date.now() - t0;
-  await until(async () => (await db.query("select count(*)::int as n from background_task where id = any($1) and status = 'completed'", [ids])).rows[0].n === ids.length, 120_000);
-  figures.throughput_tasks_s = ids.length / ((Date.now() - t0) / 1000);
+  // Waiting costs the database little (graphile-worker's side below counts in process): the users' tasks
+  // still queued or running, through the two partial indexes, rather than 400 ids matched on every poll.
+  const { rows: owners } = await db.query("select distinct user_id from background_task where id = any($1)", [ids]);
+  const userIds = owners.map((r) => r.user_id as string);
+  const unfinished = async () => (await db.query("select count(*)::int as n from background_task where user_id = any($1) and status in ('queued', 'running')", [userIds])).rows[0].n as number;
+  await until(async () => (await unfinished()) === 0, 120_000);
+  const finishedAt = Date.now();
+  const { rows: completed } = await db.query("select count(*)::int as n from background_task where id = any($1) and status = 'completed'", [ids]);
+  if (completed[0].n !== ids.length) throw new Error(`${ids.length - completed[0].n} of the ${ids.length} tasks did not complete`);
+  figures.throughput_tasks_s = ids.length / ((finishedAt - t0) / 1000);
   // Where the time went: the creations through HTTP, and the runs (first start to last finish, the server's clock).
   const { rows: span } = await db.query("select min(started_at) as first, max(finished_at) as last from background_task where id = any($1)", [ids]);
   const runMs = Number(span[0].last) - Number(span[0].first);
-  console.log(`throughput: ${ids.length} tasks in ${Date.now() - t0} ms = ${round(figures.throughput_tasks_s, 1)} tasks/s (2 workers x 8); all created in ${createdIn} ms, run from first start to last finish in ${runMs} ms (${round(ids.length / (runMs / 1000), 1)} runs/s)`);
+  console.log(`throughput: ${ids.length} tasks in ${finishedAt - t0} ms = ${round(figures.throughput_tasks_s, 1)} tasks/s (2 workers x 8); all created in ${createdIn} ms, run from first start to last finish in ${runMs} ms (${round(ids.length / (runMs / 1000), 1)} runs/s)`);
 
   // Cross-instance push: a change committed through A, received on B's push channel.
   const pushes = await openEvents(`${webB.url}/api/background-tasks/events`, user.cookieHeader);

@@ -92,8 +92,8 @@ describeBackends(
           if (heard.length === 3) enough();
         });
         const { task } = await store.create(userId, { id: randomUUID(), type: "noop", title: "t", payload: {} }, "dev");
-        const row = (await store.claimNext("w1", 2, 30_000))!;
-        expect(await store.complete({ taskId: row.id, userId, owner: "w1", attempt: row.attempts }, async () => ({ ok: true }))).toBe(true);
+        const row = (await store.claim("w1", 2, 30_000))[0]!;
+        expect(await store.complete({ taskId: row.id, userId, owner: "w1", attempt: row.attempts }, { result: { ok: true } })).toBe(true);
         await three;
         const done = (await store.get(userId, task.id))!;
         expect(done.status).toBe("completed");

@@ -257,7 +257,7 @@ describeBackends("runner", (backend) => {
     const cancelled = await engine.store.cancel(userId, stubborn, "dev");
     expect(cancelled.status).toBe("cancelled"); // at once, in the same compare-and-set
     // Claims that happen meanwhile find the user's slot taken.
-    const claims = await Promise.all([1, 2, 3].map(() => engine.store.claimNext("someone-else", 1, 30_000)));
+    const claims = await Promise.all([1, 2, 3].map(() => engine.store.claim("someone-else", 1, 30_000).then((rows) => rows[0] ?? null)));
     expect(claims).toEqual([null, null, null]);
     expect(started).toEqual([stubborn]);
     release();
@@ -352,7 +352,7 @@ describeBackends("runner", (backend) => {
     await waitFor(() => aborted.has(id));
     // Committed cancelled, still there (holding the slot) while the work stops.
     expect(await engine.store.get(userId, id)).toMatchObject({ status: "cancelled" });
-    expect(await engine.store.claimNext("other", 1, 30_000)).toBeNull();
+    expect(await engine.store.claim("other", 1, 30_000)).toEqual([]);
     const delta = await engine.store.changesSince(userId, Number(cursor));
     expect(delta.tasks.map((t) => t.status)).toEqual(["cancelled"]);
     const freed = engine.events.next("slotFreed", (e) => e.taskId === id);
@@ -448,11 +448,11 @@ describeBackends("runner", (backend) => {
     engine = await createEngine({ backend, types: [define("job", async (ctx) => void started.push(ctx.taskId))] });
     const userId = await engine.addUser();
     const id = await create(engine, userId, "job");
-    const real = engine.store.claimNext.bind(engine.store);
+    const real = engine.store.claim.bind(engine.store);
     let claimEntered!: () => void;
     const entered = new Promise<void>((r) => (claimEntered = r));
     const claimsEndedAt: number[] = [];
-    engine.store.claimNext = async (...args) => {
+    engine.store.claim = async (...args) => {
       claimEntered();
       await sleep(50); // a slow claim round trip
       try {
@@ -523,9 +523,9 @@ describeBackends("runner", (backend) => {
       ],
     });
     const userId = await engine.addUser();
-    const real = engine.store.claimNext.bind(engine.store);
+    const real = engine.store.claim.bind(engine.store);
     let claims = 0;
-    engine.store.claimNext = (...args) => {
+    engine.store.claim = (...args) => {
       claims++;
       return real(...args);
     };

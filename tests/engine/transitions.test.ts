@@ -16,14 +16,15 @@ async function jitter(rand: () => number) {
   await sleep(Math.floor(rand() * 4));
 }
 
-const payloadSchema = z.object({ seed: z.number(), fail: z.boolean() });
+const payloadSchema = z.object({ seed: z.number(), mode: z.enum(["commit", "result", "fail"]) });
 const rngs = new Map<string, () => number>();
 type Phase = "queued" | "started" | "halfway" | "commit" | "finished";
 const PHASES: Phase[] = ["queued", "started", "halfway", "commit", "finished"];
 /** Called by the handler as it passes each phase; a test fires its cancel from the phase it picked. */
 const phaseHooks = new Map<string, (phase: Phase) => void>();
 
-// Completes by writing a row in the completing transaction (like a CV), or fails, after random pauses.
+// Completes by writing a row in the completing transaction (like a CV), or with a result only (completions
+// grouped in one statement), or fails, after random pauses.
 const racer: TaskDefinition<z.infer<typeof payloadSchema>> = {
   type: "racer",
   payloadSchema,
@@ -36,7 +37,8 @@ const racer: TaskDefinition<z.infer<typeof payloadSchema>> = {
     progress(50, "halfway");
     hook?.("halfway");
     await jitter(rand);
-    if (payload.fail) throw new Error("planned failure");
+    if (payload.mode === "fail") throw new Error("planned failure");
+    if (payload.mode === "result") return { result: { written: false } };
     return {
       async commit(tx) {
         await tx.insert(appSetting).values({ key: `written:${taskId}`, value: "1" });
@@ -71,15 +73,17 @@ describeBackends("cancel races against completion and failure", (backend) => {
   });
   afterAll(() => engine.close());
 
-  for (const fail of [false, true]) {
-    it(`never lets a ${fail ? "failure" : "completion"} win over an accepted cancel (400 random interleavings)`, async () => {
+  for (const mode of ["commit", "result", "fail"] as const) {
+    const fail = mode === "fail";
+    const what = { commit: "completion that writes rows", result: "completion with a result only", fail: "failure" }[mode];
+    it(`never lets a ${what} win over an accepted cancel (400 random interleavings)`, async () => {
       const users = await Promise.all([1, 2, 3, 4].map(() => engine.addUser()));
       // At most 24 interleavings in flight: enough to contend, bounded for a loaded 2-core machine.
       const outcomes = await boundedAll(
         Array.from({ length: 400 }, (_, i) => i),
         24,
         async (i) => {
-          const seed = (fail ? 100_000 : 0) + i;
+          const seed = { commit: 0, result: 200_000, fail: 100_000 }[mode] + i;
           const rand = mulberry32(seed);
           const id = randomUUID();
           rngs.set(id, mulberry32(seed * 7919));
@@ -100,7 +104,7 @@ describeBackends("cancel races against completion and failure", (backend) => {
           phaseHooks.set(id, (phase) => {
             if (phase === cancelPhase) cancel = tryCancel(); // not awaited: it races the handler
           });
-          await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed, fail } }, null);
+          await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed, mode } }, null);
           if (cancelPhase === "queued") cancel = tryCancel();
           if (cancelPhase === "finished") {
             await untilTask(engine, userId, id, (t) => t.status === "completed" || t.status === "failed");
@@ -128,7 +132,8 @@ describeBackends("cancel races against completion and failure", (backend) => {
           expect(written.has(o.id)).toBe(false);
         } else {
           expect(task.status).toBe(fail ? "failed" : "completed");
-          expect(written.has(o.id)).toBe(!fail);
+          expect(written.has(o.id)).toBe(mode === "commit");
+          if (!fail) expect(task.result).toEqual({ written: mode === "commit" });
         }
         if (task.status !== "completed") expect(written.has(o.id)).toBe(false);
       }
@@ -145,10 +150,10 @@ describeBackends("cancel races against completion and failure", (backend) => {
     onTestFinished(() => engine.close());
     const userId = await engine.addUser();
     const id = randomUUID();
-    await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed: 1, fail: false } }, null);
+    await engine.store.create(userId, { id, type: "racer", title: "r", payload: { seed: 1, mode: "commit" } }, null);
     const cancelled = await engine.store.cancel(userId, id, null);
     const fence = { taskId: id, userId, owner: "anyone", attempt: cancelled.attempts };
-    expect(await engine.store.complete(fence, async () => ({ late: true }))).toBe(false);
+    expect(await engine.store.complete(fence, { result: { late: true } })).toBe(false);
     expect(await engine.store.fail(fence, { code: "x", message: "late" })).toBe(false);
     expect(await engine.store.reportProgress(fence, 99, "late")).toBe(false);
     const after = (await engine.store.get(userId, id))!;
@@ -156,5 +161,38 @@ describeBackends("cancel races against completion and failure", (backend) => {
     expect(
       await engine.database.db.select().from(appSetting).where(eq(appSetting.key, `written:${id}`)),
     ).toHaveLength(0);
+  });
+
+  it("completes tasks that finish together in one go, each under its own fence, and every device's delta sees each one", async () => {
+    const engine = await createEngine({ backend, types: [racer as TaskDefinition<never>] });
+    onTestFinished(() => engine.close());
+    const users = [await engine.addUser(), await engine.addUser()];
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      await engine.store.create(users[i % 2]!, { id, type: "racer", title: "r", payload: { seed: i, mode: "result" } }, null);
+    }
+    const cursors = await Promise.all(users.map(async (u) => Number((await engine.store.list(u)).cursor)));
+    const rows: Awaited<ReturnType<Engine["store"]["claim"]>> = [];
+    while (rows.length < ids.length) rows.push(...(await engine.store.claim("w", 10, 30_000, 0, [], 8)));
+    const [cancelled, stale] = [rows[0]!, rows[1]!];
+    await engine.store.cancel(cancelled.userId, cancelled.id, null);
+    // Issued together: the first goes at once, the others share the next statement.
+    const outcomes = await Promise.all(
+      rows.map((r) => engine.store.complete({ taskId: r.id, userId: r.userId, owner: "w", attempt: r === stale ? r.attempts + 1 : r.attempts }, { result: { id: r.id } })),
+    );
+    expect(outcomes).toEqual(rows.map((r) => r !== cancelled && r !== stale));
+    for (const r of rows) {
+      const task = (await engine.store.get(r.userId, r.id))!;
+      if (r === cancelled) expect(task).toMatchObject({ status: "cancelled", result: null });
+      else if (r === stale) expect(task).toMatchObject({ status: "running", result: null });
+      else expect(task).toMatchObject({ status: "completed", progress: 100, result: { id: r.id } });
+    }
+    for (const [i, u] of users.entries()) {
+      const delta = await engine.store.changesSince(u, cursors[i]!);
+      const seen = new Map(delta.tasks.map((t) => [t.id, t.status]));
+      for (const r of rows.filter((r) => r.userId === u)) expect(seen.get(r.id)).toBe(r === cancelled ? "cancelled" : r === stale ? "running" : "completed");
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -5,7 +6,8 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { lockDataDir } from "./data-dir-lock";
 import * as schema from "./schema";
@@ -158,3 +160,61 @@ export function targetFromConfig(config: { databaseUrl?: string; dataDir: string
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
+
+const dialect = new PgDialect();
+const preparedNames = new Map<string, string>();
+
+/**
+ * Runs a hot statement as a named prepared statement on PostgreSQL: each connection parses and plans it
+ * once, then only binds and executes (drizzle's `execute` sends an unnamed statement, planned on every
+ * call: 1.1 ms of the claim's 2.6 ms, measured with EXPLAIN ANALYZE on 400 queued tasks). The name comes
+ * from the statement's text, so that variants (a different number of parameters) never share one. The
+ * embedded database is one session, where a statement is PREPAREd once by SQL and then EXECUTEd (the claim
+ * from 4.1 to 1.9 ms, a completion from 4.5 to 1.9 ms, in-memory PGlite, 200 tasks).
+ */
+export async function executePrepared(db: Executor, query: SQL): Promise<unknown> {
+  const client = (db as { $client?: unknown }).$client;
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  let name = preparedNames.get(text);
+  if (!name) {
+    name = `cvt_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    // Variants are few (the claim's excluded ids are at most the concurrency): the bound is a safety net.
+    if (preparedNames.size < 1000) preparedNames.set(text, name);
+  }
+  if (client instanceof pg.Pool) {
+    try {
+      return await client.query({ name, text, values: params as unknown[] });
+    } catch (err) {
+      // Another instance migrated the schema under a connection's prepared statement ("cached plan must
+      // not change result type"): a new name makes every connection prepare it again.
+      if ((err as { code?: string }).code !== "0A000") throw err;
+      const renamed = `${name.slice(0, 20)}_${randomUUID().slice(0, 8)}`;
+      preparedNames.set(text, renamed);
+      return client.query({ name: renamed, text, values: params as unknown[] });
+    }
+  }
+  if (!(client instanceof PGlite)) return db.execute(query);
+  // The embedded database is one session: the statement is prepared in it once, by SQL, then executed,
+  // as long as quoted literals need no escape but the doubled quote (standard_conforming_strings).
+  if (!pglitePrepared.has(client)) {
+    const [setting] = (await client.query<{ on: boolean }>("select current_setting('standard_conforming_strings') = 'on' as on")).rows;
+    pglitePrepared.set(client, setting?.on ? new Set() : null);
+  }
+  const prepared = pglitePrepared.get(client);
+  if (!prepared) return db.execute(query);
+  if (!prepared.has(name)) {
+    await client.exec(`prepare ${name} as ${text}`);
+    prepared.add(name);
+  }
+  // EXECUTE takes no bound parameters: each value goes as a quoted literal, which the statement's own
+  // parameter type then reads (standard_conforming_strings is on: doubling the quote is the whole escape).
+  const args = params.map(literal).join(", ");
+  return client.query(`execute ${name}${args ? `(${args})` : ""}`);
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "object") throw new TypeError("executePrepared takes scalar parameters only");
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+const pglitePrepared = new WeakMap<PGlite, Set<string> | null>();

@@ -224,22 +224,26 @@ export class TaskRunner {
         await this.sweep();
         if (this.active.size >= this.opts.concurrency) break;
         while (!this.stopping && this.active.size < this.opts.concurrency) {
-          const row = await this.opts.store.claimNext(
+          const rows = await this.opts.store.claim(
             this.ownerId,
             this.opts.perUserConcurrency,
             this.leaseMs,
             this.opts.globalConcurrency ?? 0,
             // Work still stopping here is never claimed again meanwhile (a zombie attempt).
             this.opts.registry.runningTaskIds(),
+            // Every free slot in one statement: one commit for several tasks (see claim()).
+            this.opts.concurrency - this.active.size,
           );
-          if (!row) break;
+          if (rows.length === 0) break;
           if (this.stopping) {
-            // Claimed while stop() was called: it goes straight back to the queue, never started here.
-            const fence = { taskId: row.id, userId: row.userId, owner: this.ownerId, attempt: row.attempts };
-            if ((await this.write("requeue", row.id, () => this.opts.store.requeue(fence))) === false) await this.write("release", row.id, () => this.opts.store.releaseLease(fence));
+            // Claimed while stop() was called: they go straight back to the queue, never started here.
+            for (const row of rows) {
+              const fence = { taskId: row.id, userId: row.userId, owner: this.ownerId, attempt: row.attempts };
+              if ((await this.write("requeue", row.id, () => this.opts.store.requeue(fence))) === false) await this.write("release", row.id, () => this.opts.store.releaseLease(fence));
+            }
             break;
           }
-          this.launch(row);
+          for (const row of rows) this.launch(row);
         }
       } while (this.fillAgain && !this.stopping);
     } catch (err) {
@@ -382,8 +386,7 @@ export class TaskRunner {
     if (outcome.ok) {
       const result = outcome.value;
       try {
-        const commit = (tx: Parameters<Parameters<TaskStore["complete"]>[1]>[0]) => ("commit" in result ? result.commit(tx) : Promise.resolve(result.result));
-        const completed = await this.write("complete", row.id, () => store.complete(fence, commit), true);
+        const completed = await this.write("complete", row.id, () => store.complete(fence, result), true);
         // Refused: cancelled meanwhile (the lease is still ours until given back) or no longer this attempt's.
         if (completed === false) await release();
         return;

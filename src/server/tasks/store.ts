@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNotNull, isNull, lt, not, or, sql } from "drizzle-orm";
-import { rowsOf, type Database, type Executor, type Transaction } from "../db/client";
+import { executePrepared, rowsOf, type Database, type Executor, type Transaction } from "../db/client";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { backgroundTask as bt, deletedTask, taskClock, taskInputFile, taskTombstone, type BackgroundTaskRow } from "../db/schema";
 import { AppError, badRequest, conflict, notFound } from "../errors";
@@ -14,7 +14,9 @@ import {
   type TaskSyncResponse,
 } from "../../shared/tasks";
 import { TaskEngineEvents, type TaskCancelEvent, type TaskChangeEvent, type TaskEventBus } from "./events";
+import { InFlightBatcher } from "./batcher";
 import type { InputFileDirectory } from "./input-files";
+import type { TaskOutcome } from "./types";
 import type { UserClocks } from "./user-clocks";
 
 export interface StoreLimits {
@@ -590,7 +592,7 @@ export class TaskStore {
   // ---------- runner operations (fenced by owner and attempt) ----------
 
   /**
-   * Claims a queued task for `owner`, round-robin across users: each user's oldest queued task (FIFO within
+   * Claims queued tasks for `owner`, round-robin across users: each user's oldest queued task (FIFO within
    * a user) competes, and the user whose last task started longest ago goes first, so one user's long
    * queue delays another user's task by at most one run per slot. Only users under the per-user limit are
    * candidates. A user's busy count is the tasks holding a LIVE lease, including cancelled ones whose work
@@ -598,54 +600,69 @@ export class TaskStore {
    * nothing (the runner re-queues expired tasks before claiming). `exclude`: tasks this runner still runs
    * locally (a zombie attempt), never claimed again until that work has stopped.
    *
-   * One statement, one round trip (with TASK_GLOBAL_CONCURRENCY: BEGIN, the advisory lock, the statement,
-   * COMMIT). How it stays exact with no transaction around it, under READ COMMITTED:
-   *  1. `ranked`: up to 10 candidates (each user's head, users under the limit, least recently started
-   *     first), with the version of the user's clock as the statement's snapshot saw it (`seen`). The busy
-   *     count is the snapshot's too, so on its own it could be stale;
-   *  2. `lock_user`: the first candidate whose clock row (the per-user lock every change of the user's
-   *     tasks takes) can be locked at once (SKIP LOCKED: a worker claiming or a user acting right now is
-   *     passed over, never waited for) AND whose clock is still at `seen`. Locking follows the row to its
-   *     newest committed version and re-checks the condition on it: every change of a user's tasks (a
-   *     claim, a finish, a cancel…) bumps the clock, so "still at `seen`" means that nothing changed for
-   *     this user since the snapshot, hence that the snapshot's busy count is the true one, and it stays
-   *     true while we hold the lock. A user whose clock moved is skipped for the next candidate (the
-   *     runner claims again on the next wake-up), which can only under-claim, never exceed the limit;
-   *  3. `lock_task`: that user's head task, SKIP LOCKED, still queued;
-   *  4. `bumped` + `claimed`: the clock's next version and the round-robin stamp, and the task moved to
-   *     `running` under the lease with that version (the fence: owner and attempt), in the same statement;
-   *     the change is NOTIFYed from it (delivered at its commit).
+   * Up to `max` tasks (the runner's free slots), one head per user, in one statement, one round trip and
+   * one commit (with TASK_GLOBAL_CONCURRENCY: one task, after BEGIN and the advisory lock). How it stays
+   * exact with no transaction around it, under READ COMMITTED:
+   *  1. `queued_users` + `heads`: each user's oldest queued task, found by skipping through the per-user
+   *     queue index (one probe per user, not a scan of every queued row);
+   *  2. `ranked`: up to max + 9 candidates (users under the limit, least recently started first), with the
+   *     version of the user's clock as the statement's snapshot saw it (`seen`). The busy count is the
+   *     snapshot's too, so on its own it could be stale;
+   *  3. `lock_user`: the first `max` candidates whose clock row (the per-user lock every change of the
+   *     user's tasks takes) can be locked at once (SKIP LOCKED: a worker claiming or a user acting right
+   *     now is passed over, never waited for, so claims never deadlock) AND whose clock is still at `seen`.
+   *     Locking follows the row to its newest committed version and re-checks the condition on it: every
+   *     change of a user's tasks (a claim, a finish, a cancel…) bumps the clock, so "still at `seen`" means
+   *     that nothing changed for this user since the snapshot, hence that the snapshot's busy count is the
+   *     true one, and it stays true while we hold the lock. One task per user per claim keeps the limit: a
+   *     user under it by one gets one. A user whose clock moved is skipped (the runner claims again on the
+   *     next wake-up), which can only under-claim, never exceed the limit;
+   *  4. `lock_task`: those users' head tasks, SKIP LOCKED, still queued;
+   *  5. `bumped` + `claimed`: each clock's next version and round-robin stamp, and the tasks moved to
+   *     `running` under the lease with that version (the fence: owner and attempt), in the same statement,
+   *     returned in round-robin order; the changes are NOTIFYed from it (delivered at its commit).
    * With a global cap, the statement runs after the cluster-wide advisory lock, in its transaction, so its
-   * snapshot (taken after the lock) counts every lease granted before.
+   * snapshot (taken after the lock) counts every lease granted before. The statement is prepared once per
+   * connection (executePrepared), and its completion is grouped with others (completeResults).
    *
-   * Measured (npm run bench:claims: PostgreSQL 15, 30 users × 20 queued; a 2-core machine shared with
-   * other builds, load average 10-15, old and new code alternated in one session): the claim alone, p50,
-   * 15.9 and 16.4 ms against 20.3 and 29.8 ms for the former candidate query + 7-statement transaction
-   * (one round trip instead of nine); on the embedded database 18.8 ms against 24.6 ms. The round-robin
-   * candidates cost 1.5-7.6 ms of it against 0.6-2 ms for a global FIFO, and a 31st user's task still
-   * starts after 30 claims instead of 600. Removing the busy filter lets three of a user's tasks run at
-   * once across two runners (concurrency.test.ts, red); the `seen` check guards a window of a few
-   * milliseconds that no test reproduces on demand.
+   * Why several per statement: on PostgreSQL a commit that sends NOTIFY holds a database-wide lock through
+   * its WAL flush, so those commits run one at a time across the whole cluster (pg_stat_activity sampled
+   * during bench:cluster: most active time in Lock:object and IO:WALSync). Throughput is then commits per
+   * second times tasks per commit, and the only lever is the second factor.
    *
-   * One task per claim is not what limits throughput: claiming every free slot in one statement (one head
-   * per user) ran 375.2 tasks/s in bench:cluster against 375.6 for this, side by side (2 workers × 8, 400
-   * no-op tasks from 10 users created in batches of 40; graphile-worker: 1,375-1,667 jobs/s in that run),
-   * so the simpler statement stays.
+   * Measured in bench:cluster (2 workers × 8, 400 no-op tasks from 10 users created in 10 requests; local
+   * PostgreSQL 15, 2-core machine, one session): one task per claim and one transaction per completion
+   * (BEGIN, clock, task, COMMIT), 166-234 tasks/s; prepared claims with the index skip, 258-338;
+   * completions in one statement, 258-283; claims of every free slot alone, 276-293; with completions
+   * grouped as well, 397-629 (graphile-worker, same runs: 605-1,365 jobs/s). bench:claims: the claim alone,
+   * p50, 2.5 ms on 30 users × 20 queued. Removing the busy filter lets three of a user's tasks run at once
+   * across two runners (concurrency.test.ts, red); the `seen` check guards a window of a few milliseconds
+   * that no test reproduces on demand.
    */
-  async claimNext(owner: string, perUserLimit: number, leaseMs: number, globalLimit = 0, exclude: string[] = []): Promise<BackgroundTaskRow | null> {
+  async claim(owner: string, perUserLimit: number, leaseMs: number, globalLimit = 0, exclude: string[] = [], max = 1): Promise<BackgroundTaskRow[]> {
     const now = this.now();
-    const notExcluded = exclude.length > 0 ? sql`and q.id not in (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})` : sql``;
+    // Several at once, one head per user; under a cluster-wide cap one at a time, so the count stays exact.
+    const take = globalLimit > 0 ? 1 : Math.max(1, Math.floor(max));
+    const notExcluded = exclude.length > 0 ? sql`and h.id not in (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})` : sql``;
     const underGlobalCap =
       globalLimit > 0
         ? sql`and (select count(*) from ${bt} as g where g.lease_owner is not null and g.lease_expires_at > ${now}) < ${globalLimit}`
         : sql``;
     const notify = this.bus.changeNotifySql?.({ userId: sql`claimed.user_id`, taskId: sql`claimed.id`, version: sql`claimed.version`, at: now });
     const statement = sql`
-      with heads as (
-        select distinct on (q.user_id) q.id, q.user_id, q.created_at, q.seq
-        from ${bt} as q
-        where q.status = 'queued' ${notExcluded}
-        order by q.user_id, q.created_at, q.seq
+      with recursive queued_users as (
+        (select q.user_id from ${bt} as q where q.status = 'queued' order by q.user_id limit 1)
+        union all
+        select (select q.user_id from ${bt} as q where q.status = 'queued' and q.user_id > u.user_id order by q.user_id limit 1)
+        from queued_users u where u.user_id is not null
+      ), heads as (
+        select h.id, h.user_id, h.created_at, h.seq
+        from queued_users u cross join lateral (
+          select h.id, h.user_id, h.created_at, h.seq from ${bt} as h
+          where h.status = 'queued' and h.user_id = u.user_id ${notExcluded}
+          order by h.created_at, h.seq
+          limit 1
+        ) h
       ), ranked as materialized (
         select h.id, h.user_id, c.version as seen, coalesce(c.last_started_at, 0) as last_started, h.created_at, h.seq
         from heads h join ${taskClock} as c on c.user_id = h.user_id
@@ -653,13 +670,13 @@ export class TaskStore {
                where busy.user_id = h.user_id and busy.lease_owner is not null and busy.lease_expires_at > ${now}) < ${perUserLimit}
           ${underGlobalCap}
         order by coalesce(c.last_started_at, 0), h.created_at, h.seq
-        limit 10
+        limit ${take + 9}
       ), lock_user as (
-        select c.user_id, r.id
+        select c.user_id, r.id, r.last_started, r.created_at, r.seq
         from ranked r join ${taskClock} as c on c.user_id = r.user_id
         where c.version = r.seen
         order by r.last_started, r.created_at, r.seq
-        limit 1
+        limit ${take}
         for update of c skip locked
       ), lock_task as (
         select t.id, t.user_id
@@ -678,7 +695,9 @@ export class TaskStore {
         where t.id = k.id and t.status = 'queued'
         returning t.*
       )
-      select claimed.*${notify ? sql`, ${notify} as notified` : sql``} from claimed`;
+      select claimed.*${notify ? sql`, ${notify} as notified` : sql``}
+      from claimed join lock_user u on u.id = claimed.id
+      order by u.last_started, u.created_at, u.seq`;
     const result =
       globalLimit > 0
         ? await this.db.transaction(async (tx) => {
@@ -686,14 +705,13 @@ export class TaskStore {
             await tx.execute(sql`select pg_advisory_xact_lock(${GLOBAL_CLAIM_LOCK})`);
             return tx.execute(statement);
           })
-        : await this.db.execute(statement);
-    const [raw] = rowsOf<Record<string, unknown>>(result);
-    if (!raw) return null;
-    const row = rowFromDriver(raw);
-    const change: TaskChangeEvent = { userId: row.userId, taskId: row.id, version: row.version, kind: "upsert", task: toTaskDto(row), at: now };
-    this.bus.publishChange(change);
-    this.events.emit("claimed", { taskId: row.id, userId: row.userId, owner, attempt: row.attempts });
-    return row;
+        : await executePrepared(this.db, statement);
+    const rows = rowsOf<Record<string, unknown>>(result).map(rowFromDriver);
+    for (const row of rows) {
+      this.bus.publishChange({ userId: row.userId, taskId: row.id, version: row.version, kind: "upsert", task: toTaskDto(row), at: now });
+      this.events.emit("claimed", { taskId: row.id, userId: row.userId, owner, attempt: row.attempts });
+    }
+    return rows;
   }
 
   private fenced(f: TaskFence) {
@@ -718,6 +736,7 @@ export class TaskStore {
       claimable?: boolean;
     } = {},
   ): Promise<BackgroundTaskRow | null> {
+    if (!opts.before && !opts.after) return this.transitionInOneStatement(f, set, opts);
     return this.mutate(
       f.userId,
       async (tx, version, changes, _cancels, extra) => {
@@ -749,6 +768,109 @@ export class TaskStore {
     );
   }
 
+  /**
+   * The same transition in one statement (one round trip instead of four: BEGIN, the clock, the task,
+   * COMMIT), for transitions with no writes of their own before or after: progress, and completions with
+   * a result only. Under READ COMMITTED, in this order:
+   *  1. `bumped` takes the user's clock lock and its next version, only if the task looks like this
+   *     attempt's in the statement's snapshot (a fence that fails at once uses up no version);
+   *  2. `updated` moves the task under the same fence. Its row is locked after the clock (the order every
+   *     other change takes, so no deadlock) and, if a change committed meanwhile (a cancel), the fence is
+   *     checked again on the newest row: a cancelled task is never completed. In that rare case the clock
+   *     moved with no change, which costs a client an empty delta, nothing more;
+   *  3. `dropped`: the task's input file goes with it, only if the task moved.
+   * Measured in bench:cluster (400 no-op tasks, 2 workers x 8, old and new code alternated in one session):
+   * see the claim's comment (claim) for the figures of the whole hot path.
+   */
+  private async transitionInOneStatement(
+    f: TaskFence,
+    set: (now: number) => PgUpdateSetSource<typeof bt>,
+    opts: { where?: ReturnType<typeof sql>; dropInputFile?: boolean; claimable?: boolean },
+  ): Promise<BackgroundTaskRow | null> {
+    const now = this.now();
+    const fence = and(this.fenced(f), opts.where)!;
+    const update = this.db
+      .update(bt)
+      .set({ ...set(now), updatedAt: now, version: sql`(select version from bumped)` })
+      .where(and(fence, sql`exists (select 1 from bumped)`))
+      .returning();
+    const notify = this.bus.changeNotifySql?.({ userId: sql`updated.user_id`, taskId: sql`updated.id`, version: sql`updated.version`, at: now, claimable: opts.claimable });
+    const dropped = opts.dropInputFile
+      ? sql`, dropped as (delete from ${taskInputFile} using updated where ${taskInputFile.taskId} = updated.id returning ${taskInputFile.taskId})`
+      : sql``;
+    const statement = sql`
+      with bumped as (
+        update ${taskClock} set version = ${taskClock.version} + 1
+        where ${taskClock.userId} = ${f.userId} and exists (select 1 from ${bt} where ${fence})
+        returning ${taskClock.version}
+      ), updated as (${update.getSQL()})${dropped}
+      select updated.*${opts.dropInputFile ? sql`, exists (select 1 from dropped) as dropped_input` : sql``}${notify ? sql`, ${notify} as notified` : sql``}
+      from updated`;
+    const [raw] = rowsOf<Record<string, unknown>>(await executePrepared(this.db, statement));
+    if (!raw) return null;
+    const row = rowFromDriver(raw);
+    if (raw.dropped_input) await this.inputFiles?.remove(f.taskId);
+    this.bus.publishChange({ userId: f.userId, taskId: f.taskId, version: row.version, kind: "upsert", task: toTaskDto(row), claimable: opts.claimable, at: now });
+    return row;
+  }
+
+  /** Completions with a result only, grouped while one is in flight (see completeResults). */
+  private readonly completions = new InFlightBatcher<{ fence: TaskFence; result: unknown }, boolean>((items) => this.completeResults(items), 100);
+
+  /**
+   * Completes tasks that have a result and no rows of their own, in one statement and one commit, each
+   * under its own fence (this attempt's, running, not cancelled): true for each task that completed.
+   * Tasks that finish while the previous statement is in flight share the next one: on PostgreSQL, a
+   * commit that sends NOTIFY holds a database-wide lock through its WAL flush, so one commit per task made
+   * those flushes the limit of the whole cluster (seen in pg_stat_activity: most active time in
+   * Lock:object and IO:WALSync).
+   *  1. `locked`: the clocks of the users with a task that looks like this attempt's, locked in user
+   *     order (two batches sharing users then never deadlock; every other change locks one user only);
+   *  2. `bumped`: each of those users' next version, shared by that user's tasks of the batch;
+   *  3. `updated`: the tasks, fenced again on their newest row once the locks are held (a cancel that
+   *     committed meanwhile wins); `dropped`: their input files.
+   */
+  private async completeResults(items: { fence: TaskFence; result: unknown }[]): Promise<boolean[]> {
+    const now = this.now();
+    const input = sql.join(
+      items.map(({ fence, result }) => sql`(${fence.taskId}::uuid, ${fence.owner}::text, ${fence.attempt}::int, ${result === null ? null : JSON.stringify(result)}::jsonb)`),
+      sql`, `,
+    );
+    const fenced = sql`t.id = i.task_id and t.status = 'running' and t.lease_owner = i.owner and t.attempts = i.attempt and t.cancel_requested_at is null`;
+    const notify = this.bus.changeNotifySql?.({ userId: sql`updated.user_id`, taskId: sql`updated.id`, version: sql`updated.version`, at: now, claimable: true });
+    const statement = sql`
+      with input (task_id, owner, attempt, result) as (values ${input}),
+      locked as (
+        select c.user_id from ${taskClock} as c
+        where c.user_id in (select t.user_id from ${bt} as t join input i on ${fenced})
+        order by c.user_id
+        for update of c
+      ), bumped as (
+        update ${taskClock} as c set version = c.version + 1 from locked l where c.user_id = l.user_id
+        returning c.user_id, c.version
+      ), updated as (
+        update ${bt} as t
+        set status = 'completed', progress = 100, finished_at = ${now}, lease_owner = null, lease_expires_at = null, input_kept = false,
+            result = i.result, updated_at = ${now}, version = b.version
+        from input i, bumped b
+        where ${fenced} and b.user_id = t.user_id
+        returning t.*
+      ), dropped as (
+        delete from ${taskInputFile} as f using updated u where f.task_id = u.id returning f.task_id
+      )
+      select updated.*, updated.id in (select task_id from dropped) as dropped_input${notify ? sql`, ${notify} as notified` : sql``}
+      from updated`;
+    const rows = rowsOf<Record<string, unknown>>(await executePrepared(this.db, statement));
+    const done = new Set<string>();
+    for (const raw of rows) {
+      const row = rowFromDriver(raw);
+      done.add(row.id);
+      if (raw.dropped_input) await this.inputFiles?.remove(row.id);
+      this.bus.publishChange({ userId: row.userId, taskId: row.id, version: row.version, kind: "upsert", task: toTaskDto(row), claimable: true, at: now });
+    }
+    return items.map((i) => done.has(i.fence.taskId));
+  }
+
   /** Records progress; false when the task is no longer this attempt's to report on. */
   async reportProgress(f: TaskFence, progress: number, stage: string | null): Promise<boolean> {
     // A new stage joins the timeline with its time (the old row's `stage` is what it follows), up to the bound.
@@ -770,13 +892,26 @@ export class TaskStore {
    * same transaction. All of it rolls back unless the task is still this attempt's, running, and not
    * cancelled, so a cancelled task never ends completed and never leaves a half-written result.
    */
-  async complete(f: TaskFence, commit: (tx: Transaction) => Promise<unknown>): Promise<boolean> {
+  async complete(f: TaskFence, outcome: TaskOutcome): Promise<boolean> {
+    if ("result" in outcome) {
+      const done = await this.completions.add({ fence: f, result: outcome.result ?? null });
+      if (done) this.events.emit("completed", { taskId: f.taskId, userId: f.userId, attempt: f.attempt });
+      return done;
+    }
     const row = await this.transition(
       f,
-      (now) => ({ status: "completed", progress: 100, finishedAt: now, leaseOwner: null, leaseExpiresAt: null, inputKept: false }),
+      (now) => ({
+        status: "completed",
+        progress: 100,
+        finishedAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        inputKept: false,
+      }),
       {
         where: sql`${bt.cancelRequestedAt} is null`,
-        before: async (tx) => (await commit(tx)) ?? null,
+        // The job's own rows are written in the same transaction as `completed`.
+        before: async (tx) => (await outcome.commit(tx)) ?? null,
         dropInputFile: true,
         claimable: true,
       },
