@@ -15,6 +15,9 @@ describeBackends("prepared hot statements", (backend) => {
         expect(row).toEqual({ t: text, n: text.length, nothing: null, j: { text } });
       }
     }
+    // Many first calls at once share one preparation.
+    const at = await Promise.all(Array.from({ length: 20 }, (_, i) => executePrepared(engine.database.db, sql`select ${i}::int as i, 'concurrent first' as what`)));
+    expect(at.map((r) => rowsOf<{ i: number }>(r)[0]!.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // The table the hostile text names is still there.
     expect(rowsOf(await engine.database.db.execute(sql`select count(*) from background_task`))).toHaveLength(1);
   });

@@ -198,14 +198,18 @@ export async function executePrepared(db: Executor, query: SQL): Promise<unknown
   // as long as quoted literals need no escape but the doubled quote (standard_conforming_strings).
   if (!pglitePrepared.has(client)) {
     const [setting] = (await client.query<{ on: boolean }>("select current_setting('standard_conforming_strings') = 'on' as on")).rows;
-    pglitePrepared.set(client, setting?.on ? new Set() : null);
+    pglitePrepared.set(client, setting?.on ? new Map() : null);
   }
   const prepared = pglitePrepared.get(client);
   if (!prepared) return db.execute(query);
-  if (!prepared.has(name)) {
-    await client.exec(`prepare ${name} as ${text}`);
-    prepared.add(name);
+  // Concurrent first calls share one PREPARE (a second one would fail: the name already exists).
+  let ready = prepared.get(name);
+  if (!ready) {
+    ready = client.exec(`prepare ${name} as ${text}`).then(() => undefined);
+    prepared.set(name, ready);
+    ready.catch(() => prepared.delete(name));
   }
+  await ready;
   // EXECUTE takes no bound parameters: each value goes as a quoted literal, which the statement's own
   // parameter type then reads (standard_conforming_strings is on: doubling the quote is the whole escape).
   const args = params.map(literal).join(", ");
@@ -217,4 +221,4 @@ function literal(value: unknown): string {
   if (typeof value === "object") throw new TypeError("executePrepared takes scalar parameters only");
   return `'${String(value).replaceAll("'", "''")}'`;
 }
-const pglitePrepared = new WeakMap<PGlite, Set<string> | null>();
+const pglitePrepared = new WeakMap<PGlite, Map<string, Promise<void>> | null>();

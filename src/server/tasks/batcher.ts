@@ -1,7 +1,8 @@
 /**
- * Groups calls made while a batch is in flight into the next one: the first call goes out at once (no
- * added latency when idle), and the calls that arrive meanwhile go out together when it returns. Under
- * load, batches grow by themselves to what arrives during one round trip.
+ * Groups calls into batches: a call goes out on the next turn of the event loop (no timer: idle, it adds
+ * no measurable latency) together with the calls made in the same turn, and the calls made while a batch
+ * is in flight go out together when it returns. Under load, batches grow by themselves to what arrives
+ * during one round trip.
  *
  * Why: on PostgreSQL a transaction that sends NOTIFY holds a database-wide lock through its commit and
  * its WAL flush, so such commits cannot be grouped by the server; grouping them here is what lets many
@@ -19,12 +20,15 @@ export class InFlightBatcher<I, O> {
   add(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.inFlight) void this.flush();
+      if (!this.inFlight) {
+        // Calls made in the same turn of the event loop (tasks launched together finish together) join.
+        this.inFlight = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush() {
-    this.inFlight = true;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {

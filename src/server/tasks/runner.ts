@@ -211,9 +211,12 @@ export class TaskRunner {
       this.fillAgain = true;
       return;
     }
-    this.filling = this.fill().finally(() => {
-      this.filling = null;
-    });
+    // After the current turn of the event loop: slots freed together (a batch of completions) are claimed together.
+    this.filling = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.fill())
+      .finally(() => {
+        this.filling = null;
+      });
   }
 
   private async fill() {
