@@ -318,10 +318,14 @@ export class TaskStore {
       const results: { task: BackgroundTask; created: boolean }[] = [...existing.values()].map((row) => ({ task: toTaskDto(row), created: false }));
       if (fresh.length === 0) throw new NoChange(results);
 
-      const [{ active }] = (await tx
-        .select({ active: sql<number>`count(*)::int` })
+      // The active count (for the cap) and the history's size (for its bound) in one read.
+      const [{ active, kept }] = (await tx
+        .select({
+          active: sql<number>`(count(*) filter (where ${inArray(bt.status, activeStatuses)}))::int`,
+          kept: sql<number>`(count(*) filter (where ${bt.deletePending} = false))::int`,
+        })
         .from(bt)
-        .where(and(eq(bt.userId, userId), inArray(bt.status, activeStatuses)))) as [{ active: number }];
+        .where(eq(bt.userId, userId))) as [{ active: number; kept: number }];
       if (active + fresh.length > this.limits.activeLimit) {
         const room = Math.max(0, this.limits.activeLimit - active);
         throw new AppError(
@@ -342,6 +346,8 @@ export class TaskStore {
         payload: task.payload ?? {},
         input_kept: task.inputFile !== undefined,
       }));
+      // Each new task is announced by the statement that inserts it (one round trip fewer before the commit).
+      const notify = this.bus.changeNotifySql?.({ userId: sql`user_id`, taskId: sql`id`, version: sql`version`, at: now, claimable: true });
       const inserted = await tx.execute(sql`
         insert into ${bt} (id, user_id, type, title, title_params, status, payload, input_kept, device_id, created_by_device_id, created_at, updated_at, version)
         select r.id, ${userId}, r.type, r.title, r.title_params, 'queued', r.payload, r.input_kept, ${deviceId}::text, ${deviceId}::text, ${now}::bigint, ${now}::bigint, ${version}::bigint
@@ -349,7 +355,7 @@ export class TaskStore {
         cross join lateral jsonb_to_record(e.value) as r(id uuid, type text, title text, title_params jsonb, payload jsonb, input_kept boolean)
         order by e.ord
         on conflict (id) do nothing
-        returning *`);
+        returning *${notify ? sql`, ${notify} as notified` : sql``}`);
       const rows = rowsOf<Record<string, unknown>>(inserted).map(rowFromDriver);
       if (rows.length !== fresh.length) {
         // Another user's task took one of these ids meanwhile: say so without revealing anything about it.
@@ -370,11 +376,13 @@ export class TaskStore {
           }
         }
         const dto = toTaskDto(row);
-        changes.push({ userId, taskId: row.id, version, kind: "upsert", task: dto, claimable: true });
+        const change: TaskChangeEvent = { userId, taskId: row.id, version, kind: "upsert", task: dto, claimable: true };
+        if (notify) this.announced.add(change);
+        changes.push(change);
         results.push({ task: dto, created: true });
       }
 
-      await this.enforceHistoryCap(tx, userId, version, now, changes);
+      await this.enforceHistoryCap(tx, userId, version, now, changes, kept + rows.length);
       const order = new Map(tasks.map((t, i) => [t.id, i]));
       return results.sort((a, b) => order.get(a.task.id)! - order.get(b.task.id)!);
     });
@@ -387,12 +395,16 @@ export class TaskStore {
     version: number,
     now: number,
     changes: TaskChangeEvent[],
+    /** The user's tasks not being deleted, when the caller already counted them. */
+    counted?: number,
   ) {
     // Rows already being deleted (their work is stopping) do not count: they are on their way out.
-    const [{ total }] = (await tx
-      .select({ total: sql<number>`count(*)::int` })
-      .from(bt)
-      .where(and(eq(bt.userId, userId), eq(bt.deletePending, false)))) as [{ total: number }];
+    const total =
+      counted ??
+      ((await tx
+        .select({ total: sql<number>`count(*)::int` })
+        .from(bt)
+        .where(and(eq(bt.userId, userId), eq(bt.deletePending, false)))) as [{ total: number }])[0].total;
     const excess = total - this.limits.historyLimit;
     if (excess <= 0) return;
     const oldest = await tx
