@@ -392,6 +392,39 @@ describeBackends("runner", (backend) => {
     expect(calls).toBe(2);
   });
 
+  it("a run broken by the database going away runs again instead of failing, within its attempts; a real bug still fails", async () => {
+    const lost = () => Object.assign(new Error("Failed query: select …"), { cause: Object.assign(new Error("Connection terminated unexpectedly"), {}) });
+    let runs = 0;
+    engine = await createEngine({
+      backend,
+      types: [
+        define("flaky-db", async (ctx) => {
+          runs++;
+          if (ctx.attempt === 1) throw lost();
+          return `done on attempt ${ctx.attempt}`;
+        }),
+        define("always-lost", async () => {
+          throw lost();
+        }),
+        define("bug", async () => {
+          throw new TypeError("x is undefined");
+        }),
+      ],
+    });
+    const userId = await engine.addUser();
+    const requeued = engine.events.next("requeued");
+    await engine.runner({ maxAttempts: 3 }).start();
+    const flaky = await create(engine, userId, "flaky-db");
+    expect(await untilTask(engine, userId, flaky, (t) => t.status === "completed")).toMatchObject({ result: "done on attempt 2", attempts: 2 });
+    expect(await requeued).toMatchObject({ taskId: flaky, reason: "database_unavailable" });
+    expect(runs).toBe(2);
+    // An outage that never ends cannot loop a task: after its attempts it fails, saying why.
+    const hopeless = await create(engine, userId, "always-lost");
+    expect(await untilTask(engine, userId, hopeless, (t) => t.status === "failed")).toMatchObject({ attempts: 3 });
+    const bug = await create(engine, userId, "bug");
+    expect(await untilTask(engine, userId, bug, (t) => t.status === "failed")).toMatchObject({ attempts: 1 });
+  });
+
   it("a terminal write that keeps failing leaves the lease, so recovery re-queues the task: nothing stays running", async () => {
     engine = await createEngine({ backend, types: [define("job", async (ctx) => ({ attempt: ctx.attempt }))] });
     const userId = await engine.addUser();

@@ -129,7 +129,7 @@ export interface TaskEngineEventMap {
   /** A runner found its lease gone (expired and taken over): its local work was aborted, nothing written. */
   leaseLost: TaskRef & { owner: string; attempt: number };
   /** A running task was put back in the queue by its runner (shutdown). */
-  requeued: TaskRef & { reason: "shutdown" };
+  requeued: TaskRef & { reason: "shutdown" | "database_unavailable" };
   /** Recovery took back a task whose runner died or lost it. */
   recovered: TaskRef & { outcome: "requeued" | "failed" | "released" | "deleted" };
   /** A terminal write failed with a retryable error and is tried again. */

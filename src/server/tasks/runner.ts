@@ -398,6 +398,14 @@ export class TaskRunner {
       }
     }
     const err = outcome.err;
+    if (!TaskFailure.is(err) && isRetryableDbError(err) && row.attempts < this.opts.maxAttempts) {
+      // The database went away under the job (a restart, a failover, a dropped connection): not the
+      // task's fault, so it runs again rather than failing, within its attempts.
+      this.log(`task ${row.id} (${row.type}) lost the database (${message(err)}); it goes back to the queue`);
+      const requeued = await this.write("requeue", row.id, () => store.requeue(fence, "database_unavailable"));
+      if (requeued === false) await release(); // cancelled meanwhile: it stays cancelled
+      return;
+    }
     if (!TaskFailure.is(err)) this.log(`task ${row.id} (${row.type}) failed: ${err instanceof Error ? err.stack : String(err)}`);
     const failed = await this.write("fail", row.id, () => store.fail(fence, toTaskError(err)));
     if (failed === false) await release();

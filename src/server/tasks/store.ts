@@ -1011,13 +1011,18 @@ export class TaskStore {
    * Puts a task whose runner is shutting down back in the queue, for another runner; the interrupted
    * run does not count as an attempt.
    */
-  async requeue(f: TaskFence): Promise<boolean> {
+  /**
+   * Puts the task back in the queue. A shutdown does not use up an attempt (the work was only
+   * interrupted); a run that the database's loss broke does, so that an outage cannot loop a task forever.
+   */
+  async requeue(f: TaskFence, reason: "shutdown" | "database_unavailable" = "shutdown"): Promise<boolean> {
+    const attempts = reason === "shutdown" ? sql`${bt.attempts} - 1` : sql`${bt.attempts}`;
     const row = await this.transition(
       f,
-      () => ({ status: "queued", attempts: sql`${bt.attempts} - 1`, progress: 0, stage: null, stages: [], startedAt: null, leaseOwner: null, leaseExpiresAt: null }),
+      () => ({ status: "queued", attempts, progress: 0, stage: null, stages: [], startedAt: null, leaseOwner: null, leaseExpiresAt: null }),
       { where: sql`${bt.cancelRequestedAt} is null`, claimable: true },
     );
-    if (row) this.events.emit("requeued", { taskId: f.taskId, userId: f.userId, reason: "shutdown" });
+    if (row) this.events.emit("requeued", { taskId: f.taskId, userId: f.userId, reason });
     return row !== null;
   }
 
