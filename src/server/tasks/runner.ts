@@ -240,10 +240,7 @@ export class TaskRunner {
           if (rows.length === 0) break;
           if (this.stopping) {
             // Claimed while stop() was called: they go straight back to the queue, never started here.
-            for (const row of rows) {
-              const fence = { taskId: row.id, userId: row.userId, owner: this.ownerId, attempt: row.attempts };
-              if ((await this.write("requeue", row.id, () => this.opts.store.requeue(fence))) === false) await this.write("release", row.id, () => this.opts.store.releaseLease(fence));
-            }
+            for (const row of rows) await this.handBack({ taskId: row.id, userId: row.userId, owner: this.ownerId, attempt: row.attempts }, "shutdown");
             break;
           }
           for (const row of rows) this.launch(row);
@@ -338,6 +335,12 @@ export class TaskRunner {
     }
   }
 
+  /** Puts the task back in the queue; if it was cancelled meanwhile it stays cancelled, and only the lease is given back. */
+  private async handBack(fence: TaskFence, reason: "shutdown" | "database_unavailable") {
+    const { store } = this.opts;
+    if ((await this.write("requeue", fence.taskId, () => store.requeue(fence, reason))) === false) await this.write("release", fence.taskId, () => store.releaseLease(fence));
+  }
+
   private async execute(row: BackgroundTaskRow, entry: Running) {
     const { store, registry } = this.opts;
     const { fence } = entry;
@@ -379,11 +382,7 @@ export class TaskRunner {
     const release = async () => {
       await this.write("release", row.id, () => store.releaseLease(fence));
     };
-    if (why === "shutdown") {
-      const requeued = await this.write("requeue", row.id, () => store.requeue(fence));
-      if (requeued === false) await release(); // cancelled meanwhile: it stays cancelled
-      return;
-    }
+    if (why === "shutdown") return this.handBack(fence, "shutdown");
     if (why === "cancelled") return release();
 
     if (outcome.ok) {
@@ -402,9 +401,7 @@ export class TaskRunner {
       // The database went away under the job (a restart, a failover, a dropped connection): not the
       // task's fault, so it runs again rather than failing, within its attempts.
       this.log(`task ${row.id} (${row.type}) lost the database (${message(err)}); it goes back to the queue`);
-      const requeued = await this.write("requeue", row.id, () => store.requeue(fence, "database_unavailable"));
-      if (requeued === false) await release(); // cancelled meanwhile: it stays cancelled
-      return;
+      return this.handBack(fence, "database_unavailable");
     }
     if (!TaskFailure.is(err)) this.log(`task ${row.id} (${row.type}) failed: ${err instanceof Error ? err.stack : String(err)}`);
     const failed = await this.write("fail", row.id, () => store.fail(fence, toTaskError(err)));

@@ -746,7 +746,7 @@ export class TaskStore {
       claimable?: boolean;
     } = {},
   ): Promise<BackgroundTaskRow | null> {
-    if (!opts.before && !opts.after) return this.transitionInOneStatement(f, set, opts);
+    if (!opts.before && !opts.after && !opts.dropInputFile) return this.transitionInOneStatement(f, set, opts);
     return this.mutate(
       f.userId,
       async (tx, version, changes, _cancels, extra) => {
@@ -780,22 +780,19 @@ export class TaskStore {
 
   /**
    * The same transition in one statement (one round trip instead of four: BEGIN, the clock, the task,
-   * COMMIT), for transitions with no writes of their own before or after: progress, and completions with
-   * a result only. Under READ COMMITTED, in this order:
+   * COMMIT), for transitions with no writes of their own before or after (progress, a re-queue, a lease
+   * given back; completions with a result only are grouped in completeResults). Under READ COMMITTED:
    *  1. `bumped` takes the user's clock lock and its next version, only if the task looks like this
    *     attempt's in the statement's snapshot (a fence that fails at once uses up no version);
    *  2. `updated` moves the task under the same fence. Its row is locked after the clock (the order every
    *     other change takes, so no deadlock) and, if a change committed meanwhile (a cancel), the fence is
    *     checked again on the newest row: a cancelled task is never completed. In that rare case the clock
-   *     moved with no change, which costs a client an empty delta, nothing more;
-   *  3. `dropped`: the task's input file goes with it, only if the task moved.
-   * Measured in bench:cluster (400 no-op tasks, 2 workers x 8, old and new code alternated in one session):
-   * see the claim's comment (claim) for the figures of the whole hot path.
+   *     moved with no change, which costs a client an empty delta, nothing more.
    */
   private async transitionInOneStatement(
     f: TaskFence,
     set: (now: number) => PgUpdateSetSource<typeof bt>,
-    opts: { where?: ReturnType<typeof sql>; dropInputFile?: boolean; claimable?: boolean },
+    opts: { where?: ReturnType<typeof sql>; claimable?: boolean },
   ): Promise<BackgroundTaskRow | null> {
     const now = this.now();
     const fence = and(this.fenced(f), opts.where)!;
@@ -805,21 +802,16 @@ export class TaskStore {
       .where(and(fence, sql`exists (select 1 from bumped)`))
       .returning();
     const notify = this.bus.changeNotifySql?.({ userId: sql`updated.user_id`, taskId: sql`updated.id`, version: sql`updated.version`, at: now, claimable: opts.claimable });
-    const dropped = opts.dropInputFile
-      ? sql`, dropped as (delete from ${taskInputFile} using updated where ${taskInputFile.taskId} = updated.id returning ${taskInputFile.taskId})`
-      : sql``;
     const statement = sql`
       with bumped as (
         update ${taskClock} set version = ${taskClock.version} + 1
         where ${taskClock.userId} = ${f.userId} and exists (select 1 from ${bt} where ${fence})
         returning ${taskClock.version}
-      ), updated as (${update.getSQL()})${dropped}
-      select updated.*${opts.dropInputFile ? sql`, exists (select 1 from dropped) as dropped_input` : sql``}${notify ? sql`, ${notify} as notified` : sql``}
-      from updated`;
+      ), updated as (${update.getSQL()})
+      select updated.*${notify ? sql`, ${notify} as notified` : sql``} from updated`;
     const [raw] = rowsOf<Record<string, unknown>>(await executePrepared(this.db, statement));
     if (!raw) return null;
     const row = rowFromDriver(raw);
-    if (raw.dropped_input) await this.inputFiles?.remove(f.taskId);
     this.bus.publishChange({ userId: f.userId, taskId: f.taskId, version: row.version, kind: "upsert", task: toTaskDto(row), claimable: opts.claimable, at: now });
     return row;
   }
@@ -910,14 +902,7 @@ export class TaskStore {
     }
     const row = await this.transition(
       f,
-      (now) => ({
-        status: "completed",
-        progress: 100,
-        finishedAt: now,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        inputKept: false,
-      }),
+      (now) => ({ status: "completed", progress: 100, finishedAt: now, leaseOwner: null, leaseExpiresAt: null, inputKept: false }),
       {
         where: sql`${bt.cancelRequestedAt} is null`,
         // The job's own rows are written in the same transaction as `completed`.
@@ -1008,11 +993,7 @@ export class TaskStore {
   }
 
   /**
-   * Puts a task whose runner is shutting down back in the queue, for another runner; the interrupted
-   * run does not count as an attempt.
-   */
-  /**
-   * Puts the task back in the queue. A shutdown does not use up an attempt (the work was only
+   * Puts the task back in the queue, for any runner. A shutdown does not use up an attempt (the work was only
    * interrupted); a run that the database's loss broke does, so that an outage cannot loop a task forever.
    */
   async requeue(f: TaskFence, reason: "shutdown" | "database_unavailable" = "shutdown"): Promise<boolean> {
