@@ -61,6 +61,50 @@ describe("one-line entries", () => {
   });
 });
 
+describe("dashes and dated lines", () => {
+  it("keeps a brand and the registered name after its dash as one employer, and still splits a job title from it", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Experience"),
+          [{ x: 50, text: "2021 – 2023" }, { x: 150, text: "Platform Engineer", bold: true }],
+          { x: 150, text: "Lumora - PT. Sinar Niaga Teknika, Bandung, Indonesia" },
+          [{ x: 50, text: "2019 – 2021" }, { x: 150, text: "Data Analyst", bold: true }],
+          { x: 150, text: "Tallow Freight – OOO Tallow Logistika" },
+          [{ x: 50, text: "2017 – 2019" }, { x: 150, text: "Quality Lead – Harwick Systeme GmbH", bold: true }],
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([
+      ["Platform Engineer", "Lumora - PT. Sinar Niaga Teknika"],
+      ["Data Analyst", "Tallow Freight – OOO Tallow Logistika"],
+      ["Quality Lead", "Harwick Systeme GmbH"],
+    ]);
+  });
+
+  it("reads a dated line whose title is a heading word ('2015.08  Internship') as an entry, not a heading", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          H("Professional Appointments"),
+          [{ x: 50, text: "2016.01 – 2018.02" }, { x: 150, text: "Field Engineer", bold: true }],
+          { x: 150, text: "Corvane Energy Ltd., Perth, Australia" },
+          [{ x: 50, text: "2015.08" }, { x: 150, text: "Internship", bold: true }],
+          { x: 150, text: "Marlow Offshore Services, Darwin, Australia" },
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.startDateText])).toEqual([
+      ["Field Engineer", "Corvane Energy Ltd.", "2016.01"],
+      ["Internship", "Marlow Offshore Services", "2015.08"],
+    ]);
+    expect(sectionOf("2. Experience")).toBe("work");
+    expect(sectionOf("2015.08 Internship")).toBeNull();
+  });
+});
+
 describe("entry layouts", () => {
   it("reads label/value entries (Position / Employer / Description) without guessing which side is which", () => {
     const cv = parseResume([

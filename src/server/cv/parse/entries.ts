@@ -533,6 +533,15 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     // "NET - Núcleo de Estudantes de Tecnologias": an acronym and the name it stands for are one name.
     const dash = text.match(/^(\p{Lu}[\p{Lu}\d&]{1,7})\s+[-–—]\s+(.+)$/u);
     if (!semi && dash && expandsAcronym(dash[1]!, dash[2]!) && !/\s[-–—|]\s/u.test(dash[2]!)) parts = [clean(text)];
+    // A dash before a registered name that opens with its legal form ("McEasy - PT. Otto Menara Globalindo",
+    // "Romashka – OOO Romashka Trade"): a brand and its company's name, one organisation.
+    if (!semi && parts.length >= 2) parts = parts.reduce<string[]>((out, part) => {
+      const before = out[out.length - 1];
+      const sep = before === undefined ? null : text.match(new RegExp(`${escapeRe(before)}(\\s+[-–—]\\s+)${escapeRe(part)}`, "u"));
+      if (sep && before !== undefined && sameOrgAcrossDash(before, part)) out[out.length - 1] = `${before}${sep[1]!.replace(/\s+/g, " ")}${part}`;
+      else out.push(part);
+      return out;
+    }, []);
     // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
     // two sides read differently (one as a job title or an organisation, the other not).
     if (!semi && !sentence && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
@@ -550,6 +559,15 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
       entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length, trailingX2: cellIndex > 0 ? cell.x2 : undefined });
     }
   }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Legal forms written before the name ("PT. Otto Menara", "OOO Romashka", "JSC Kazakhtelecom"). */
+const LEGAL_PREFIX_RE = /^(?:PT|OOO|ZAO|OAO|PAO|JSC|TOO|UAB|SIA)\.?\s+\p{Lu}/u;
+
+function sameOrgAcrossDash(brand: string, registered: string): boolean {
+  return LEGAL_PREFIX_RE.test(registered) && !TITLE_WORDS.test(brand) && !DEGREE_RE.test(brand) && !(LOCATION_RE.test(brand) && looksLikePlace(brand));
 }
 
 /**

@@ -63,7 +63,8 @@ const headingKey = (text: string) =>
   fold(text)
     .toLowerCase()
     .replace(/[:：|•·*#]+$/g, "")
-    .replace(/^[\s\d.•·*#-]+/, "")
+    // (Numbering goes, "2. Experience"; a date does not: "2015.08 Internship" is an entry.)
+    .replace(/^(?:\d{1,2}[.)]?(?=\s)|[\s•·*#-])+/, "")
     .replace(/\s+/g, " ")
     .trim();
 
