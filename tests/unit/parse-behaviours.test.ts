@@ -168,6 +168,51 @@ describe("entry layouts", () => {
   });
 });
 
+describe("wrapped header lines", () => {
+  it("joins a name wrapped where its next word had no room, and keeps a short line that would have fitted apart", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(100, 14, [
+          H("Profil"),
+          "Maschinenbauingenieur mit Erfahrung in Messtechnik und Auswertung.", // the column's width: 66 characters
+          H("Ausbildung"),
+          { x: 300, text: "E" }, // an icon font's glyph beside the heading
+          B("10/2020 – 03/2022"),
+          B("Master of Science"),
+          "Staatliche Hochschule für angewandte Wissenschaften",
+          "Albstadt-Sigmaringen",
+          { x: 70, text: "Schwerpunkt: Messtechnik" },
+          B("10/2016 – 07/2020"),
+          B("Bachelor of Music"),
+          "Hochschule für Musik",
+          "Leipzig",
+        ]),
+      ),
+    ]);
+    expect(cv.education.map((e) => [e.studyType, e.institution])).toEqual([
+      ["Master of Science", "Staatliche Hochschule für angewandte Wissenschaften Albstadt-Sigmaringen"],
+      ["Bachelor of Music", "Hochschule für Musik"],
+    ]);
+  });
+
+  it("joins a title wrapped after a hyphenated conjunction ('Laser-und')", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Praktika"),
+          [B("Praxissemester im Bereich Laser-und"), "03/2019 – 08/2019"],
+          B("Widerstandsschweißen"),
+          "Brenner Fügetechnik GmbH",
+          "• Prüfstände aufgebaut",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name])).toEqual([["Praxissemester im Bereich Laser-und Widerstandsschweißen", "Brenner Fügetechnik GmbH"]]);
+  });
+});
+
 describe("education entries", () => {
   it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
     const cv = parseResume([

@@ -76,7 +76,7 @@ export function takeSideDate(entry: RawEntry, line: Line): Line {
 }
 
 /** Words that cannot end a header line: the line was wrapped and goes on below. */
-const CONTINUES_RE = /(?:^|\s)(?:and|of|for|the|to|in|at|on|with|&|de|des|du|d’|d'|et|en|la|le|les|pour|und|für|der|die|das|im|von|y|e|del|el|los|las|para|di|da|per)$|[,–—-]$/iu;
+const CONTINUES_RE = /(?:^|\s)(?:and|of|for|the|to|in|at|on|with|&|de|des|du|d’|d'|et|en|la|le|les|pour|und|für|der|die|das|im|von|y|e|del|el|los|las|para|di|da|per)$|-(?:und|oder|and|or|et|ou|y|o|e)$|[,–—-]$/iu;
 
 /**
  * Header lines wrapped at the column's edge are one line again: a line that ends in a word that cannot end
@@ -133,7 +133,16 @@ function joinWrappedHeads(lines: Line[]): Line[] {
       // (A short lower-case end, "Licence professionnelle Métiers du" / "numérique", continues it too.)
       const connector = CONTINUES_RE.test(text) && wordCount(text) >= 2 && (line.bold || wordCount(text) <= 14) && (/^[\p{Lu}\d]/u.test(next.text.trim()) || (/^\p{Ll}/u.test(next.text.trim()) && wordCount(next.text) <= 3));
       const filled = line.bold && next.bold && line.x2 >= left + 0.85 * (right - left) && wordCount(next.text) <= 6;
-      if (!connector && !filled) break;
+      // (Set in any weight, a short line whose first word would not have fit after a line that reaches the
+      // column's edge was wrapped there: "Hochschule für angewandte Wissenschaft" / "Albstadt-Sigmaringen".)
+      const firstWord = next.text.trim().split(/\s+/)[0]!;
+      const firstWordWidth = ((next.x2 - next.x) * firstWord.length) / Math.max(1, next.text.trim().length);
+      const edge = line.columnX2 ?? right;
+      const noRoom =
+        line.bold === next.bold && line.x2 >= line.x + 0.6 * (edge - line.x) && line.x2 + 0.3 * line.size + firstWordWidth > edge + 1 && wordCount(next.text) <= 3 && wordCount(text) >= 2 && !/[.;:!?]$/.test(text) && /^[\p{Lu}\d]/u.test(next.text.trim()) &&
+        // (and names nothing of its own: "Sprachzentrum" under a certificate is the school)
+        !orgCue(next.text) && !TITLE_WORDS.test(next.text) && !DEGREE_RE.test(next.text);
+      if (!connector && !filled && !noRoom) break;
       const joined = joinWrapped(text, next.text.trim());
       line = { ...line, text: joined, cells: [{ ...line.cells[0]!, text: joined, x2: Math.max(line.x2, next.x2) }], x2: Math.max(line.x2, next.x2) };
       i++;
@@ -396,6 +405,8 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
       lastWasBody = true;
       continue;
     }
+    // A lone glyph (an icon font's "E" beside a heading) names nothing and sets no entry's left edge.
+    if (!date && !/\p{L}{2}|\p{Script=Han}|(?:\p{L}\.){2,}/u.test(text)) continue;
     const target: RawEntry = wantsNew ? start() : entry;
     addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
     startStyle ??= { size: line.cells[0]!.size, bold: line.cells[0]!.bold || line.bold };

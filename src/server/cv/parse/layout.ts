@@ -55,6 +55,8 @@ export interface Line {
   column: "full" | "left" | "right";
   /** Vertical space above this line, in multiples of its font size (Infinity at a page or column start). */
   gapAbove: number;
+  /** The right edge its column's text reaches anywhere in the document: where a line that fills it wraps. */
+  columnX2?: number;
 }
 
 interface Row {
@@ -325,5 +327,8 @@ export function readingOrder(pages: PageText[]): Line[] {
     }
     lines.push(...pageLines);
   });
+  const columnX2 = new Map<Line["column"], number>();
+  for (const l of lines) columnX2.set(l.column, Math.max(columnX2.get(l.column) ?? 0, l.x2));
+  for (const l of lines) l.columnX2 = columnX2.get(l.column);
   return lines;
 }
