@@ -213,6 +213,33 @@ describe("wrapped header lines", () => {
   });
 });
 
+describe("grouped projects", () => {
+  it("reads a label set left of its dated projects as their group, not as a project swallowing them", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 14, [
+          H("Projects"),
+          { x: 50, text: "🔑 Security" },
+          [{ x: 70, text: "vaultline.js" }, { x: 160, text: "Author (open source)" }, { x: 430, text: "2022 – Present" }],
+          { x: 90, text: "Post-quantum key exchange for browsers, built with WebAssembly." },
+          [{ x: 70, text: "Bug Bounties" }, { x: 160, text: "Researcher" }, { x: 430, text: "2016" }],
+          { x: 90, text: "Reported two browser vulnerabilities." },
+          { x: 50, text: "🕸 Web" },
+          [{ x: 70, text: "Tidepool.fm" }, { x: 160, text: "Author" }, { x: 430, text: "2013 – 2014" }],
+          { x: 90, text: "Shared listening rooms for music streams." },
+        ]),
+      ),
+    ]);
+    expect(cv.projects.map((p) => [p.name, p.keywords, p.startDate, p.description])).toEqual([
+      ["vaultline.js", ["Security"], "2022", "Post-quantum key exchange for browsers, built with WebAssembly."],
+      ["Bug Bounties", ["Security"], "2016", "Reported two browser vulnerabilities."],
+      ["Tidepool.fm", ["Web"], "2013", "Shared listening rooms for music streams."],
+    ]);
+    expect(cv.projects[0]!.highlights).toEqual(["Author (open source)"]);
+  });
+});
+
 describe("education entries", () => {
   it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
     const cv = parseResume([

@@ -34,6 +34,8 @@ export interface RawEntry {
   nestedX?: number;
   /** Where among the heads the location's cell stood (for a section whose other entries have a name there). */
   locationAt?: number;
+  /** The label of the group it is listed under ("Security" over its projects). */
+  group?: string;
 }
 
 export const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
@@ -217,16 +219,45 @@ function joinWrappedDates(lines: Line[]): Line[] {
   return out;
 }
 
-export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean } = {}): RawEntry[] {
-  const lines = input.length ? joinWrappedHeads(joinWrappedDates(input)) : input;
+/**
+ * Group labels ("🔑 Security" over its projects): a short undated line set left of the column where the
+ * section's dated header lines start, right over one of them.
+ */
+function groupLabels(lines: Line[]): Set<Line> {
+  const dated = lines.filter((l) => findDateRange(l.text) !== null && !BULLET_RE.test(l.text));
+  const labels = new Set<Line>();
+  for (const [i, line] of lines.entries()) {
+    const next = lines[i + 1];
+    const text = clean(line.text);
+    if (!next || line.cells.length > 1 || findDateRange(text) || BULLET_RE.test(line.text) || wordCount(text) > 4 || /[.;:,]$/.test(text) || !/\p{L}{2}/u.test(text)) continue;
+    if (!findDateRange(next.text) || next.page !== line.page || next.column !== line.column || next.x < line.x + 0.8 * line.size) continue;
+    // (The dated line's column is the section's: at least two other dated lines start there.)
+    if (dated.filter((d) => d !== next && Math.abs(d.x - next.x) < 3).length < 2) continue;
+    labels.add(line);
+  }
+  return labels;
+}
+
+export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean; groups?: boolean } = {}): RawEntry[] {
+  const joined = input.length ? joinWrappedHeads(joinWrappedDates(input)) : input;
+  const labels = options.groups ? groupLabels(joined) : new Set<Line>();
+  const lines = joined.filter((l) => !labels.has(l));
+  const groupOf = new Map<Line, string>();
+  let group: string | undefined;
+  for (const l of joined) {
+    if (labels.has(l)) group = clean(l.text).replace(/^[^\p{L}\p{N}]+/u, "");
+    else if (group) groupOf.set(l, group);
+  }
   const entries: RawEntry[] = [];
   let cur: RawEntry | null = null;
   let lastWasBody = false;
   let startStyle: { size: number; bold: boolean } | undefined;
   /** The last header line read, for wrapped header lines. */
   let lastLine: Line | undefined;
+  let reading: Line | undefined;
   const start = () => {
-    cur = { heads: [], body: [] };
+    const group = reading && groupOf.get(reading);
+    cur = { heads: [], body: [], ...(group ? { group } : {}) };
     entries.push(cur);
     return cur;
   };
@@ -245,6 +276,7 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean 
   for (const [index, line] of lines.entries()) {
     const text = line.text.trim();
     if (!text) continue;
+    reading = line;
     const next = lines[index + 1];
     const headsDateLine = dateLines >= 2 && next !== undefined && dateOnly(next) && !findDateRange(text) && !BULLET_RE.test(text) && wordCount(text) <= 16 && !/[.;:]$/.test(text);
     const before = previous;

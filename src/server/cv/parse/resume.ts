@@ -310,12 +310,17 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
     .filter((w) => w.name || w.position);
   const education = toEducations(segmentEntries(linesOf("education")))
     .filter((e) => e.institution || e.studyType);
-  const projects = segmentEntries(linesOf("projects"), { keepBodyOnly: true }).flatMap((e) =>
+  const projects = segmentEntries(linesOf("projects"), { keepBodyOnly: true, groups: true }).flatMap((e) =>
     e.heads.length > 0
       ? [
           {
             name: e.heads[0]!.text,
-            description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined,
+            // (With the dates printed between them, the role and the address beside the name, "Author (open
+            // source)  pqcrypto.example.io  2022 – Present", are listed apart from the description below.)
+            ...(e.date && e.heads.length > 1 && e.body.length > 0
+              ? { description: e.body.join(" ").trim() || undefined, highlights: e.heads.slice(1).map((h) => h.text) }
+              : { description: [...e.heads.slice(1).map((h) => h.text), ...e.body].join(" ").trim() || undefined }),
+            keywords: e.group ? [e.group] : undefined,
             url: e.url,
             ...dateFields(e.date),
           },
