@@ -240,6 +240,42 @@ describe("grouped projects", () => {
   });
 });
 
+describe("list sections", () => {
+  it("reads items all set large and bold as items, not as group headings, and a sentence per project", () => {
+    const item = (text: string) => ({ x: 50, text, size: 12, bold: true });
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          { x: 50, text: "LANGUES", size: 16, bold: true },
+          item("Arabe : Courant"),
+          item("Anglais : Niveau avancé"),
+          item("Français : Bon niveau"),
+          { x: 50, text: "Projets", size: 16, bold: true },
+          "Développement d'un script Bash pour l'automatisation des",
+          "sauvegardes de données, avec la gestion des erreurs.",
+          "Création d'un programme de gestion des notes en C.",
+          "Conception d'un programme Arduino qui avertit des obstacles.",
+          { x: 50, text: "Certificats", size: 16, bold: true },
+          "The Unix Workbench",
+          "Plateforme : Coursera",
+        ]),
+      ),
+    ]);
+    expect(cv.languages.map((l) => [l.language, l.fluency])).toEqual([
+      ["Arabe", "Courant"],
+      ["Anglais", "Niveau avancé"],
+      ["Français", "Bon niveau"],
+    ]);
+    expect(cv.projects.map((p) => p.name)).toEqual([
+      "Développement d'un script Bash pour l'automatisation des sauvegardes de données, avec la gestion des erreurs.",
+      "Création d'un programme de gestion des notes en C.",
+      "Conception d'un programme Arduino qui avertit des obstacles.",
+    ]);
+    expect(cv.certificates).toEqual([{ name: "The Unix Workbench", issuer: "Coursera" }]);
+  });
+});
+
 describe("education entries", () => {
   it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
     const cv = parseResume([

@@ -5,10 +5,10 @@
 import type { CvContent } from "../../../shared/cv";
 import { findEmail, findLinks, findPhone, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot } from "./dates";
-import { dateFields, segmentEntries, toEducations, toWorks } from "./entries";
+import { dateFields, type RawEntry, segmentEntries, toEducations, toWorks } from "./entries";
 import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
 import { type Line, type PageText, readingOrder } from "./layout";
-import { clean, LEVEL_RE, stripBullet, wordCount } from "./lexicon";
+import { BULLET_RE, clean, joinWrapped, LEVEL_RE, stripBullet, wordCount } from "./lexicon";
 import { europassLanguages, labelledSkills, languageRows, levelledSkills, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
 import { comparable, titleCaseIfShouting } from "./normalize";
 import { looksLikeHeading, type SectionKey, sectionOf, sectionOfLead } from "./sections";
@@ -117,7 +117,11 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
     // In a list section, a heading set smaller than the section's own ("Publications" / "Books", "Awards" /
     // "Scholarships") groups its items: the section goes on. (In entry sections such a line heads an entry.)
     const open_ = blocks[blocks.length - 1]!;
-    if (!whole && open_.heading && LIST_SECTIONS.has(open_.key) && line.cells.length === 1 && line.size > bodySize * 1.15 && line.size < open_.heading.size - 0.5 && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text) && (line.bold || line.size > bodySize * 1.3)) {
+    // (Items all set that way, "Arabe : Courant" / "Anglais : Niveau avancé" in large bold type, are the items.)
+    const below = lines.slice(indexOf.get(line)! + 1).find((l) => l.column === line.column);
+    const above = open_.lines.filter((l) => l.column === line.column).pop();
+    const groupsItems = below !== undefined && !isHeading(below) && headingStyle(below) !== headingStyle(line) && (!above || headingStyle(above) !== headingStyle(line));
+    if (!whole && open_.heading && LIST_SECTIONS.has(open_.key) && groupsItems && line.cells.length === 1 && line.size > bodySize * 1.15 && line.size < open_.heading.size - 0.5 && wordCount(line.text) <= 6 && /\p{L}{3}/u.test(line.text) && !findDateRange(line.text) && (line.bold || line.size > bodySize * 1.3)) {
       subHeadings.push(line);
       continue;
     }
@@ -208,18 +212,29 @@ function dropRunningLines(lines: Line[]): Line[] {
 }
 
 /** A label that only introduces a date ("Issued on:", "Awarded", "Obtenu le", "Date"). */
+/** Labels of who issued a certificate or gave an award, in the languages the parser reads. */
+const ISSUER_LABEL_RE =
+  /^(?:issuer|issued by|issuing organi[sz]ation|awarded by|awarder|provider|platform|plateforme|organisme|délivré par|décerné par|emitido por|entidad emisora|otorgado por|plataforma|ausgestellt von|aussteller|verliehen von|anbieter|rilasciato da|ente|piattaforma|emitido por|entidade|plataforma)\s*[:：]\s*(\S.{0,200})$/iu;
+
 const DATE_LABEL_RE = /^(?:(?:issued|awarded|received|obtained|earned|granted|completed|published|date|dated|since|valid until|expires?|obtenu|délivré|décerné|obtenido|expedido|otorgado|erhalten|ausgestellt|verliehen|am|le|el|on|en|in)\b[\s\p{L}]*[:：]?)$/iu;
 
 /**
  * One item per line of a list section (certificates, awards), each with the date printed on it. A line that
  * gives only a date, perhaps after a label ("Issued on: Jul 01, 2016"), dates the item above it.
  */
-function datedItems(lines: Line[], consumed: Line[]): { text: string; date?: ReturnType<typeof findDateRange> }[] {
-  const items: { text: string; date?: ReturnType<typeof findDateRange> }[] = [];
+function datedItems(lines: Line[], consumed: Line[]): { text: string; date?: ReturnType<typeof findDateRange>; by?: string }[] {
+  const items: { text: string; date?: ReturnType<typeof findDateRange>; by?: string }[] = [];
   for (const l of lines) {
     const date = findDateRange(l.text);
     const text = clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text));
     const last = items[items.length - 1];
+    // "Plateforme : Coursera", "Issued by: AWS" under an item: who issued or awarded it.
+    const by = clean(stripBullet(l.text)).match(ISSUER_LABEL_RE);
+    if (by && last && !last.by) {
+      last.by = by[1]!.trim();
+      consumed.push(l);
+      continue;
+    }
     if (date && last && !last.date && (text === "" || DATE_LABEL_RE.test(text))) {
       last.date = date;
       consumed.push(l);
@@ -240,6 +255,27 @@ const wrappedEmail = (domain: string) => new RegExp(String.raw`([\w.+-]+@${domai
 const WRAPPED_EMAIL_CONTACT_RE = wrappedEmail(String.raw`[\w-]+`);
 const WRAPPED_EMAIL_RE = wrappedEmail(String.raw`[\w.-]+`);
 const unwrapEmail = (_: string, beforeDot?: string, inDomain?: string) => beforeDot ?? inDomain?.replace("\n", "") ?? "";
+
+/**
+ * A list of sentences set all alike, without dates or bullets ("Création d'un programme de gestion des notes en
+ * C." / "Développement d'un site web…"): one item per sentence, wrapped lines joined. Undefined for any other
+ * layout.
+ */
+function sentenceItems(lines: Line[]): RawEntry[] | undefined {
+  if (lines.length < 2 || lines.some((l) => l.cells.length > 1 || findDateRange(l.text) || BULLET_RE.test(l.text))) return undefined;
+  if (new Set(lines.map((l) => `${Math.round(l.size * 2)}|${l.bold}`)).size > 1) return undefined;
+  const items: string[] = [];
+  let open = false;
+  for (const l of lines) {
+    const text = clean(l.text);
+    if (open) items[items.length - 1] = joinWrapped(items[items.length - 1]!, text);
+    else items.push(text);
+    open = !/[.!?]$/.test(text);
+  }
+  // (Sentences, not a list of names: most items end in a full stop and run over several words.)
+  if (items.length < 2 || items.filter((i) => /[.!?]$/.test(i) && wordCount(i) >= 5).length < 0.8 * items.length) return undefined;
+  return [{ heads: [], body: items }];
+}
 
 /** Appends the items whose key (compared as text) the list does not have yet. */
 function addUnseen<T>(list: T[], items: T[], key: (item: T) => string) {
@@ -310,7 +346,8 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
     .filter((w) => w.name || w.position);
   const education = toEducations(segmentEntries(linesOf("education")))
     .filter((e) => e.institution || e.studyType);
-  const projects = segmentEntries(linesOf("projects"), { keepBodyOnly: true, groups: true }).flatMap((e) =>
+  const projectLines = linesOf("projects");
+  const projects = (sentenceItems(projectLines) ?? segmentEntries(projectLines, { keepBodyOnly: true, groups: true })).flatMap((e) =>
     e.heads.length > 0
       ? [
           {
@@ -347,8 +384,8 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
     if (!labelled || sectionOf(labelled[1]!) !== "languages") continue;
     addUnseen(languages, parseLanguages([{ ...line, cells: [{ ...line.cells[0]!, text: labelled[2]! }], text: labelled[2]! }]), (l) => l.language);
   }
-  const certificates = datedItems(linesOf("certificates"), subHeadings).map((i) => ({ name: i.text.replace(/\s{2,}/g, " · "), date: i.date?.start.iso, dateText: i.date?.start.text }));
-  const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text }));
+  const certificates = datedItems(linesOf("certificates"), subHeadings).map((i) => ({ name: i.text.replace(/\s{2,}/g, " · "), date: i.date?.start.iso, dateText: i.date?.start.text, issuer: i.by }));
+  const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text, awarder: i.by }));
   const interests = linesOf("interests")
     .flatMap((l) => splitList(stripBullet(l.text)))
     .map((n) => ({ name: n }));
