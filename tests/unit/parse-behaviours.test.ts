@@ -276,6 +276,38 @@ describe("list sections", () => {
   });
 });
 
+describe("headings and dated list items", () => {
+  it("joins a heading broken over two lines, names an unknown heading's section by its items, and reads date-first items", () => {
+    const HH = (text: string) => ({ x: 50, text, size: 16, bold: true });
+    const I = (text: string) => ({ x: 50, text, bold: true });
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 16, [
+          HH("Sprachen"),
+          "Deutsch: Muttersprache",
+          HH("EHRENAMTLICHER"),
+          HH("TÄTIGKEITEN"),
+          I("ab 01/2017"),
+          I("Nachhilfelehrer bei Lernbrücke e. V."),
+          HH("Aufzeichnungen"),
+          I("09/2021 – 03/2022"),
+          I("Deutschlandstipendium"),
+          I("Harwick Systeme GmbH"),
+          I("03/2020 – 09/2020"),
+          I("Stipendium der Karl-Ludwig-Bremer-"),
+          I("Stiftung"),
+        ]),
+      ),
+    ]);
+    expect(cv.volunteer.map((v) => v.startDateText)).toEqual(["01/2017"]);
+    expect(cv.awards.map((a) => [a.title, a.awarder, a.dateText])).toEqual([
+      ["Deutschlandstipendium", "Harwick Systeme GmbH", "09/2021"],
+      ["Stipendium der Karl-Ludwig-Bremer-Stiftung", undefined, "03/2020"],
+    ]);
+  });
+});
+
 describe("education entries", () => {
   it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
     const cv = parseResume([

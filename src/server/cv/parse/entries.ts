@@ -4,7 +4,7 @@
  */
 import type { CvEducation, CvWork } from "../../../shared/cv";
 import { type DateRange, findDateRange, isPresentWord } from "./dates";
-import type { Line } from "./layout";
+import { type Line, noRoomFor } from "./layout";
 import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, isCountry, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
 
 export interface Head {
@@ -137,11 +137,8 @@ function joinWrappedHeads(lines: Line[]): Line[] {
       const filled = line.bold && next.bold && line.x2 >= left + 0.85 * (right - left) && wordCount(next.text) <= 6;
       // (Set in any weight, a short line whose first word would not have fit after a line that reaches the
       // column's edge was wrapped there: "Hochschule für angewandte Wissenschaft" / "Albstadt-Sigmaringen".)
-      const firstWord = next.text.trim().split(/\s+/)[0]!;
-      const firstWordWidth = ((next.x2 - next.x) * firstWord.length) / Math.max(1, next.text.trim().length);
-      const edge = line.columnX2 ?? right;
       const noRoom =
-        line.bold === next.bold && line.x2 >= line.x + 0.6 * (edge - line.x) && line.x2 + 0.3 * line.size + firstWordWidth > edge + 1 && wordCount(next.text) <= 3 && wordCount(text) >= 2 && !/[.;:!?]$/.test(text) && /^[\p{Lu}\d]/u.test(next.text.trim()) &&
+        line.bold === next.bold && noRoomFor(line, next, line.columnX2 ?? right) && wordCount(next.text) <= 3 && wordCount(text) >= 2 && !/[.;:!?]$/.test(text) && /^[\p{Lu}\d]/u.test(next.text.trim()) &&
         // (and names nothing of its own: "Sprachzentrum" under a certificate is the school)
         !orgCue(next.text) && !TITLE_WORDS.test(next.text) && !DEGREE_RE.test(next.text);
       if (!connector && !filled && !noRoom) break;

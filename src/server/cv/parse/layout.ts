@@ -332,3 +332,15 @@ export function readingOrder(pages: PageText[]): Line[] {
   for (const l of lines) l.columnX2 = columnX2.get(l.column);
   return lines;
 }
+
+/**
+ * Whether `next` may be the rest of `line`, wrapped at its column's edge: `line` reaches well into the column,
+ * and the first word of `next` would not have fitted after it.
+ */
+export function noRoomFor(line: Line, next: Line, edge = line.columnX2): boolean {
+  if (edge === undefined) return false;
+  const text = next.text.trim();
+  const firstWord = text.split(/\s+/)[0]!;
+  const firstWordWidth = ((next.x2 - next.x) * firstWord.length) / Math.max(1, text.length);
+  return line.x2 >= line.x + 0.6 * (edge - line.x) && line.x2 + 0.3 * line.size + firstWordWidth > edge + 1;
+}

@@ -7,7 +7,7 @@ import { findEmail, findLinks, findPhone, withoutEmails } from "./contact";
 import { findDateRange, withTwoDigitYearPivot } from "./dates";
 import { dateFields, type RawEntry, segmentEntries, toEducations, toWorks } from "./entries";
 import { bareHandles, findHeadline, findLocation, findName, labelledProfiles } from "./header";
-import { type Line, type PageText, readingOrder } from "./layout";
+import { type Line, noRoomFor, type PageText, readingOrder } from "./layout";
 import { BULLET_RE, clean, joinWrapped, LEVEL_RE, stripBullet, wordCount } from "./lexicon";
 import { europassLanguages, labelledSkills, languageRows, levelledSkills, parseLanguages, parsePublications, parseSkills, splitList } from "./lists";
 import { comparable, titleCaseIfShouting } from "./normalize";
@@ -50,6 +50,16 @@ function joinHyphenatedHeadings(lines: Line[]): Line[] {
       const joined = line.text.replace(/[-‐‑]$/u, "") + next.text;
       if (sectionOf(joined)) {
         out.push({ ...line, text: joined, cells: [{ ...line.cells[0]!, text: joined, x2: Math.max(line.x2, next.x2) }] });
+        i++;
+        continue;
+      }
+    }
+    // A heading broken over two lines of one style ("EHRENAMTLICHE" / "TÄTIGKEITEN"), neither a heading alone.
+    const sameStyle = next && next.cells.length === 1 && line.cells.length === 1 && Math.abs(next.size - line.size) < 0.3 && next.bold === line.bold;
+    if (next && sameStyle && next.page === line.page && next.column === line.column && next.y > line.y && next.y - line.y < 2 * line.size && !sectionOf(line.text) && wordCount(line.text) <= 3 && wordCount(next.text) <= 3) {
+      const joined = `${line.text.trim()} ${next.text.trim()}`;
+      if (sectionOf(joined)) {
+        out.push({ ...line, text: joined, x: Math.min(line.x, next.x), x2: Math.max(line.x2, next.x2), cells: [{ ...line.cells[0]!, text: joined, x: Math.min(line.x, next.x), x2: Math.max(line.x2, next.x2) }] });
         i++;
         continue;
       }
@@ -150,7 +160,25 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
     blocks[blocks.length - 1]!.lines.push(line);
     if (line.column !== "full" && !lastInColumn.has(line.column)) lastInColumn.set(line.column, blocks[blocks.length - 1]!.key);
   }
+  for (const block of blocks) if (block.key === "other" && block.heading && sectionOf(block.heading.text) === null) block.key = sectionByContent(block.lines) ?? "other";
   return blocks;
+}
+
+/** Words that name what a list item is, whatever the heading over it calls the list. */
+const AWARD_WORDS_RE = /(?:award|prize|scholarship|fellowship|honou?rs?\b|stipend|preis\b|auszeichnung|bourse|prix\b|lauréat|beca\b|premio|borsa di studio|bolsa\b|prémio|prêmio)/iu;
+const CERTIFICATE_WORDS_RE = /(?:certified|certificate|certification|zertifikat|zertifiziert|certificat|certifié|certificado|certificación|certificazione|certificato|certificação)/iu;
+
+/**
+ * An unknown heading ("Aufzeichnungen", "Distinctions & bourses obtenues"): the section its items name, when
+ * most of them name the same kind.
+ */
+function sectionByContent(lines: Line[]): SectionKey | undefined {
+  const items = lines.filter((l) => !findDateRange(l.text) || clean(l.text.replace(findDateRange(l.text)!.text, " ")).length > 3);
+  if (items.length === 0) return undefined;
+  for (const [key, re] of [["awards", AWARD_WORDS_RE], ["certificates", CERTIFICATE_WORDS_RE]] as const) {
+    if (items.filter((l) => re.test(l.text)).length >= Math.max(1, 0.4 * items.length)) return key;
+  }
+  return undefined;
 }
 
 /** Words of a text, compared without case, accents' forms or punctuation. */
@@ -222,8 +250,42 @@ const DATE_LABEL_RE = /^(?:(?:issued|awarded|received|obtained|earned|granted|co
  * One item per line of a list section (certificates, awards), each with the date printed on it. A line that
  * gives only a date, perhaps after a label ("Issued on: Jul 01, 2016"), dates the item above it.
  */
-function datedItems(lines: Line[], consumed: Line[]): { text: string; date?: ReturnType<typeof findDateRange>; by?: string }[] {
-  const items: { text: string; date?: ReturnType<typeof findDateRange>; by?: string }[] = [];
+interface DatedItem {
+  text: string;
+  date?: ReturnType<typeof findDateRange>;
+  /** Who issued or awarded it. */
+  by?: string;
+  /** Lines under it that say more ("Role: Co-PI"). */
+  more?: string[];
+}
+
+function datedItems(lines: Line[], consumed: Line[]): DatedItem[] {
+  const items: DatedItem[] = [];
+  const dateOnly = (l: Line) => {
+    const date = findDateRange(l.text);
+    return date !== null && clean(stripBullet(l.text.replace(date.text, " "))) === "";
+  };
+  // Dates on a line of their own over each item ("09/2021 – 03/2022" / "Deutschland Stipendium" / "Trumpf SE"):
+  // the lines down to the next date are one item, its name, then who gave it.
+  if (lines.length >= 2 && dateOnly(lines[0]!) && !dateOnly(lines[1]!)) {
+    let previous: Line | undefined;
+    for (const l of lines) {
+      const text = clean(stripBullet(l.text));
+      const last = items[items.length - 1];
+      const before = previous;
+      previous = l;
+      if (dateOnly(l)) {
+        items.push({ text: "", date: findDateRange(l.text)! });
+        consumed.push(l);
+      } else if (!last) items.push({ text });
+      else if (!last.text) last.text = text;
+      // (A name wrapped onto the next line: after a hyphen, or where the next word had no room.)
+      else if (!last.by && !last.more && before && (/\p{L}[-‐]$/u.test(before.text.trim()) || noRoomFor(before, l))) last.text = /[-‐]$/u.test(before.text.trim()) ? `${last.text}-${text}` : joinWrapped(last.text, text);
+      else if (!last.by && !last.more && wordCount(text) <= 8 && !/^[^:：]{1,30}[:：]/u.test(text)) last.by = text;
+      else (last.more ??= []).push(text);
+    }
+    return items.filter((i) => i.text.length > 2);
+  }
   for (const l of lines) {
     const date = findDateRange(l.text);
     const text = clean(stripBullet(date ? l.text.replace(date.text, " ") : l.text));
@@ -385,7 +447,7 @@ function parseLines(ordered: Line[], linkUrls: string[]): CvContent {
     addUnseen(languages, parseLanguages([{ ...line, cells: [{ ...line.cells[0]!, text: labelled[2]! }], text: labelled[2]! }]), (l) => l.language);
   }
   const certificates = datedItems(linesOf("certificates"), subHeadings).map((i) => ({ name: i.text.replace(/\s{2,}/g, " · "), date: i.date?.start.iso, dateText: i.date?.start.text, issuer: i.by }));
-  const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text, awarder: i.by }));
+  const awards = datedItems(linesOf("awards"), subHeadings).map((i) => ({ title: i.text.replace(/\s{2,}/g, " "), date: i.date?.start.iso, dateText: i.date?.start.text, awarder: i.by, summary: i.more?.join(" ") }));
   const interests = linesOf("interests")
     .flatMap((l) => splitList(stripBullet(l.text)))
     .map((n) => ({ name: n }));

@@ -56,8 +56,24 @@ const QUALIFIERS = new Set(
 );
 
 /** A heading word, allowing its singular or plural. */
-const known = (word: string): SectionKey | null =>
+const plural = (word: string): SectionKey | null =>
   LOOKUP.get(word) ?? LOOKUP.get(`${word}s`) ?? (word.endsWith("s") ? LOOKUP.get(word.slice(0, -1)) : undefined) ?? null;
+
+/**
+ * With any inflection of a German adjective before the noun ("ehrenamtlicher Tätigkeiten", "berufliche
+ * Erfahrungen", "Beruflicher Werdegang").
+ */
+const known = (key: string): SectionKey | null => {
+  const exact = plural(key);
+  if (exact) return exact;
+  const m = key.match(/^(\p{L}{4,}?)(?:e|er|es|en|em) (\p{L}+)$/u);
+  if (!m) return null;
+  for (const ending of ["e", "er", "es", "en", "em"]) {
+    const hit = plural(`${m[1]}${ending} ${m[2]}`);
+    if (hit) return hit;
+  }
+  return null;
+};
 
 const headingKey = (text: string) =>
   fold(text)
