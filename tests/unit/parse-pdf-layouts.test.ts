@@ -612,4 +612,33 @@ describe("PDF layouts", () => {
     // Nothing invented: no "Issued on" certificate, and every printed line is placed or listed.
     expect(cv.unplaced ?? []).not.toContainEqual(expect.stringContaining("Issued on"));
   });
+
+  it("puts each date of a rail read as a column of its own back beside its entry, wrapped or justified", async () => {
+    const cv = await parsePdf((doc) => {
+      text(doc, "Mateo Ferrand", 148, 40, 20, true);
+      text(doc, "mateo.ferrand@example.net | +33 6 12 34 56 78 | Nantes", 48, 70, 9.5);
+      text(doc, "Expériences professionnelles", 48, 100, 12, true);
+      const rail = (s: string, y: number) => text(doc, s, 48, y, 8.5);
+      rail("octobre 2024 – avril", 120);
+      rail("2026", 130);
+      text(doc, "Responsable des opérations, Elmbridge Numérique", 148, 120, 9.5, true);
+      text(doc, "• Mise en place du suivi budgétaire mensuel", 148, 132, 9.5);
+      text(doc, "• Encadrement d’une équipe de cinq personnes", 148, 144, 9.5);
+      rail("décembre  2020  –", 165);
+      rail("février 2023", 175);
+      text(doc, "Chef de projet junior, Ferrowind Énergie", 148, 165, 9.5, true);
+      text(doc, "Nantes", 148, 177, 9.5);
+      text(doc, "• Migration de 80 applications vers le cloud", 148, 189, 9.5);
+      rail("2016-01 – 2017-08", 210);
+      text(doc, "Stagiaire développeur, Halcyon Systèmes", 148, 210, 9.5, true);
+      text(doc, "• Refonte du site de commerce en ligne (React, Node.js)", 148, 222, 9.5);
+      text(doc, "Compétences", 48, 250, 12, true);
+      text(doc, "Salesforce (Expert)", 48, 270, 9.5);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Responsable des opérations", "Elmbridge Numérique", "2024-10", "2026-04"],
+      ["Chef de projet junior", "Ferrowind Énergie", "2020-12", "2023-02"],
+      ["Stagiaire développeur", "Halcyon Systèmes", "2016-01", "2017-08"],
+    ]);
+  });
 });

@@ -159,6 +159,17 @@ function dateOnly(line: Line): boolean {
   return rest === "" || LOCATION_RE.test(rest) || looksLikePlace(rest);
 }
 
+/** "diciembre ‖ 2020 – ‖ Jefe de proyecto": a rail date that justified spacing broke into cells is one cell. */
+function leadingDateCell(line: Line): Line {
+  const k = line.cells.findIndex((c) => /[–—-]$/.test(c.text.trim()));
+  if (k < 1 || line.cells.slice(0, k + 1).some((c) => wordCount(c.text) > 2)) return line;
+  const parts = line.cells.slice(0, k + 1);
+  const text = parts.map((c) => c.text.trim()).join(" ");
+  if (!findDateRange(text.replace(/\s*[–—-]$/, ""))) return line;
+  const cells = [{ ...parts[0]!, text, x2: parts[k]!.x2 }, ...line.cells.slice(k + 1)];
+  return { ...line, cells, text: cells.map((c) => c.text).join("  ") };
+}
+
 /**
  * A date range wrapped in a narrow left column ("mars 2025 –" over "aujourd’hui") or past a tab stop on the
  * right is one date again: the cell that ends inside the range takes the date that starts the line below.
@@ -166,10 +177,12 @@ function dateOnly(line: Line): boolean {
 function joinWrappedDates(lines: Line[]): Line[] {
   const out: Line[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = leadingDateCell(lines[i]!);
     const next = lines[i + 1];
     const below = next?.cells[0];
-    const close = next !== undefined && below !== undefined && next.page === line.page && next.column === line.column && next.gapAbove < 0.8;
+    // (A rail row can come out as one line across the page, and the wrapped rest as a line of the left column.)
+    const column = next !== undefined && below !== undefined && (next.column === line.column || (line.column === "full" && next.column === "left" && Math.abs(below.x - line.cells[0]!.x) < 3));
+    const close = column && next!.page === line.page && next!.gapAbove < 0.8;
     // In a left rail: the first cell ends in a dash, the rest of the date starts the line below at the same x.
     const head = line.cells[0]!;
     const underHead = close && Math.abs(below!.x - head.x) < 3;
@@ -235,8 +248,34 @@ function groupLabels(lines: Line[]): Set<Line> {
   return labels;
 }
 
+/**
+ * Dates in a rail read as a column of their own ("2023-03 – 2026-02" … then "Ingeniera de software, Calloway"
+ * …): each date goes back beside the line it is printed level with, as the first cell of that line. A date
+ * wrapped onto a second rail line ("septembre 2018 –" / "juin 2020") is joined first.
+ */
+function railDatesBeside(lines: Line[]): Line[] {
+  const rail = joinWrappedDates(lines.filter((l) => l.column === "left"));
+  const dates = rail.filter((l) => dateOnly(l) && !BULLET_RE.test(l.text));
+  if (dates.length < 2 || !lines.some((l) => l.column === "right")) return lines;
+  const beside = new Map<Line, Line>();
+  for (const d of dates) {
+    const level = lines.find((l) => l.column === "right" && l.page === d.page && Math.abs(l.y - d.y) < 0.5 * l.size && !beside.has(l));
+    if (level) beside.set(level, d);
+  }
+  if (beside.size < 2) return lines;
+  const used = new Set([...beside.values()]);
+  const wrappedParts = new Set(lines.filter((l) => l.column === "left" && !rail.includes(l)));
+  return lines.flatMap((l) => {
+    if (used.has(l) || (wrappedParts.has(l) && [...used].some((d) => d.page === l.page && l.y >= d.y - 1 && l.y - d.y < 2.5 * l.size && Math.abs(l.x - d.x) < 3))) return [];
+    const d = beside.get(l);
+    if (!d) return [l];
+    const cells = [...d.cells, ...l.cells];
+    return [{ ...l, cells, text: cells.map((c) => c.text).join("  "), x: d.x, column: "full" as const }];
+  });
+}
+
 export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean; groups?: boolean } = {}): RawEntry[] {
-  const joined = input.length ? joinWrappedHeads(joinWrappedDates(input)) : input;
+  const joined = input.length ? joinWrappedHeads(joinWrappedDates(railDatesBeside(input))) : input;
   const labels = options.groups ? groupLabels(joined) : new Set<Line>();
   const lines = joined.filter((l) => !labels.has(l));
   const groupOf = new Map<Line, string>();

@@ -78,7 +78,8 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
   let previous: Line | undefined;
   const open = (key: SectionKey | "header", column: Line["column"], heading?: Line) => {
     blocks.push({ key, lines: [], heading });
-    lastInColumn.set(column, key);
+    // (A heading across the page opens the section in both columns below it.)
+    for (const c of column === "full" ? (["full", "left", "right"] as const) : [column]) lastInColumn.set(c, key);
   };
   // Headings share one style: a line set exactly like the recognised ones is a heading too (of a section we skip).
   const styles = new Set(lines.filter((l) => sectionOf(l.text) && looksLikeHeading(l, bodySize)).map(headingStyle));
