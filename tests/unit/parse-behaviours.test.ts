@@ -213,6 +213,30 @@ describe("wrapped header lines", () => {
   });
 });
 
+describe("headers wrapped by a word processor", () => {
+  it("joins an end year wrapped to the next line's start, and a header wrapped before its dash", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 12, [
+          H("Experience"),
+          [B("Freelance Web Developer – Self-employed"), "Jan 2026 – May"],
+          "2026",
+          "Dublin",
+          "• Onboarded and mentored five junior colleagues",
+          B("Principal Engineer for Distributed Payment Infrastructure"),
+          [B("– Ferrowind Systems"), "Oct 2015 – May 2018"],
+          "• Led a team of six engineers across two sites",
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Freelance Web Developer", "Self-employed", "2026-01", "2026-05"],
+      ["Principal Engineer for Distributed Payment Infrastructure", "Ferrowind Systems", "2015-10", "2018-05"],
+    ]);
+  });
+});
+
 describe("grouped projects", () => {
   it("reads a label set left of its dated projects as their group, not as a project swallowing them", () => {
     const cv = parseResume([

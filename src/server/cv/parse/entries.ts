@@ -131,6 +131,15 @@ function joinWrappedHeads(lines: Line[]): Line[] {
         i++;
         continue;
       }
+      // A header wrapped before its separator ("Ingeniera principal de infraestructura" / "– Ferrowind  oct 2015 –
+      // may 2018"): the line below, in the same style, starts with the dash that splits it.
+      if (near && line.cells.length === 1 && line.cells[0]!.bold === next.cells[0]!.bold && /^[–—|-]\s+\S/u.test(next.cells[0]!.text.trim()) && !findDateRange(text) && !BULLET_RE.test(text)) {
+        const first = { ...line.cells[0]!, text: `${text} ${next.cells[0]!.text.trim()}`, x2: Math.max(line.cells[0]!.x2, next.cells[0]!.x2) };
+        const cells = [first, ...next.cells.slice(1)];
+        line = { ...line, cells, text: cells.map((c) => c.text).join("  "), x2: Math.max(line.x2, next.x2) };
+        i++;
+        continue;
+      }
       if (!near || line.cells.length > 1 || next.cells.length > 1 || BULLET_RE.test(text) || BULLET_RE.test(next.text) || findDateRange(text) || findDateRange(next.text)) break;
       // (A short lower-case end, "Licence professionnelle Métiers du" / "numérique", continues it too.)
       const connector = CONTINUES_RE.test(text) && wordCount(text) >= 2 && (line.bold || wordCount(text) <= 14) && (/^[\p{Lu}\d]/u.test(next.text.trim()) || (/^\p{Ll}/u.test(next.text.trim()) && wordCount(next.text) <= 3));
@@ -193,7 +202,9 @@ function joinWrappedDates(lines: Line[]): Line[] {
     const railDate = hyphenated !== null || month !== null || (underHead && /\d{2}\s*[–—-]$/.test(head.text.trim()));
     // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
     const tail = line.cells[line.cells.length - 1]!;
-    const tabDate = close && !railDate && (/\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
+    // ("… Jan 2026 – May" / "2026": the end's month on the line, its year wrapped to the start of the next.)
+    const tailMonth = close && !railDate && /^\d{4}$/.test(below!.text.trim()) && next!.cells.length === 1 && line.cells.length > 1 ? tail.text.trim().match(/\d{2}\s*[–—-]\s*(\p{L}{3,10}\.?)$/u) : null;
+    const tabDate = close && !railDate && (tailMonth !== null || /\d{2}\s*[–—-]$/.test(tail.text.trim()) || (/^[–—-]\s*\S/.test(below!.text.trim()) && /\d{4}$/.test(tail.text.trim())));
     // A range printed as two dates one over the other ("2014" / "2016"): one line each, set alike, nothing else.
     if (underHead && line.cells.length === 1 && next!.cells.length === 1 && Math.abs(next!.size - line.size) < 0.3 && line.bold === next!.bold) {
       const [a, b] = [clean(head.text), clean(below!.text)];
@@ -212,7 +223,7 @@ function joinWrappedDates(lines: Line[]): Line[] {
       const joined = hyphenated ? `${cell.text.trim().slice(0, -1)}${below!.text.trim()}` : `${cell.text.trim()} ${below!.text.trim()}`;
       const date = findDateRange(joined);
       // What the line below completes: its text, or the whole hyphenated word.
-      const endPart = hyphenated ? `${hyphenated[1]}${below!.text.trim()}` : month ? `${month[1]} ${below!.text.trim()}` : below!.text;
+      const endPart = hyphenated ? `${hyphenated[1]}${below!.text.trim()}` : month ? `${month[1]} ${below!.text.trim()}` : tailMonth ? `${tailMonth[1]} ${below!.text.trim()}` : below!.text;
       const covers = date !== null && (date.end !== undefined || date.current) && date.index + date.text.length >= joined.length - 1 && (date.current ? isPresentWord(endPart) : date.endText !== undefined && endPart.trim().endsWith(date.endText.trim())) && (railDate || date.index < cell.text.trim().length);
       if (covers) {
         const merged = { ...cell, text: joined, x2: Math.max(cell.x2, below!.x2) };
