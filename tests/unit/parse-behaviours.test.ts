@@ -333,6 +333,33 @@ describe("headings and dated list items", () => {
 });
 
 describe("education entries", () => {
+  it("reads a grade or honours line under a degree as its score, and 'Degree, School' after a missing field's comma", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 12, [
+          H("Education"),
+          [B("MSc Mechanical Engineering"), "09/20 – 06/24"],
+          "Kingsreach Institute of Technology",
+          "First Class Honours",
+          [B("Bachelor of Science in Physics"), "09/16 – 06/20"],
+          "Wrenfield College",
+          "Note 1,7",
+          B(", DUT Génie électrique, École Harlow"),
+          "Sep, 2011 - Jun, 2013",
+          B(", Licence professionnelle Métiers du numérique, IUT de Nantes"),
+          "Sep, 2009 - Jun, 2011",
+        ]),
+      ),
+    ]);
+    expect(cv.education.map((e) => [e.studyType, e.institution, e.score])).toEqual([
+      ["MSc Mechanical Engineering", "Kingsreach Institute of Technology", "First Class Honours"],
+      ["Bachelor of Science in Physics", "Wrenfield College", "Note 1,7"],
+      ["DUT Génie électrique", "École Harlow", undefined],
+      ["Licence professionnelle Métiers du numérique", "IUT de Nantes", undefined],
+    ]);
+  });
+
   it("separates a field before the degree, a bracketed grade, and a place or address after the school", () => {
     const cv = parseResume([
       page(

@@ -518,7 +518,8 @@ describe("PDF layouts", () => {
     });
     expect(cv.education.map((e) => [e.institution, e.studyType, e.startDate, e.endDate, e.score])).toEqual([
       ["Belmora College", "High School Diploma", "2014", "2016", undefined],
-      ["Stonegate Institute of Technology", "Bachelor of Science in Computer Science", "2009", "2014", undefined],
+      // (The grade line under the degree is its score.)
+      ["Stonegate Institute of Technology", "Bachelor of Science in Computer Science", "2009", "2014", "First Class"],
       ["Harlow Institute of Technology", "Master of Business Administration", "2005", "2009", undefined],
     ]);
   });

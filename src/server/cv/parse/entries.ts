@@ -442,7 +442,8 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean;
     const sentenceEnd = wordCount(text) >= 3 && /\s\p{Ll}{4,}\.$/u.test(text);
     const prose = !line.bold && !hasSideCell(line) && (longest > 10 || (/[.;,]$/.test(text) && longest > 6) || /\p{L}-$/u.test(text) || (entryComplete(entry) && longest >= 7) || (sentenceEnd && entry.heads.length > 0));
     // (A grade under a degree, "Grade: First Class", "GPA: 3.8", "Note : 16/20", describes the entry.)
-    const grade = /^(?:GPA|CGPA|grade|note|moyenne|mention|nota|notendurchschnitt|abschlussnote|calificación|media|voto|classificação)\s*[:：]/iu.test(text);
+    // (Or a grade without its colon, "Note 1,7", "GPA 3.8/4", and the honours a degree is awarded with.)
+    const grade = GRADE_LINE_RE.test(text) || HONOURS_RE.test(text);
     if (!date && (prose || grade || /[:：]$/.test(text))) {
       entry.body.push(text.replace(/\s{2,}/g, " "));
       entry.bodyX = line.x;
@@ -521,6 +522,12 @@ function placeAboveDates(entry: RawEntry) {
   entry.heads.splice(at, 1);
 }
 
+const GRADE_LINE_RE = /^(?:GPA|CGPA|grade|note|moyenne|mention|nota|notendurchschnitt|abschlussnote|calificación|media|voto|classificação)\s*(?:[:：]|\d+(?:[.,]\d+)?(?:\s*\/\s*\d+(?:[.,]\d+)?)?$)/iu;
+
+/** The honours a degree is awarded with, alone on a line, in the languages the parser reads. */
+const HONOURS_RE =
+  /^(?:(?:first|second|third|upper second|lower second)[- ]class(?: honou?rs)?(?: \(\d:\d\))?|(?:summa |magna )?cum laude|with (?:high |highest )?(?:distinction|honou?rs|merit)|distinction|merit|mention (?:très bien|bien|assez bien|passable)|matrícula de honor|sobresaliente|notable|con lode|110(?:\/110)?(?: e lode)?|mit auszeichnung|sehr gut|gut|summa cum laude)$/iu;
+
 /** Labels of label/value entry layouts (Europass, tables), in the languages the parser reads. */
 export const FIELD_LABELS: [EntryField, string[]][] = [
   ["title", ["position", "job title", "title", "role", "position held", "occupation or position held", "poste", "fonction", "intitulé du poste", "cargo", "puesto", "função", "posição", "ruolo", "posizione", "lavoro o posizione ricoperti", "stelle", "funktion", "rolle", "tätigkeit"]],
@@ -588,7 +595,8 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     } else if (cellDate && entry.date && cellDate.text === entry.date.text) {
       text = text.replace(cellDate.text, " ");
     }
-    text = clean(text.replace(/[([]\s*[-–—]?\s*[)\]]/g, ""));
+    // (Empty brackets, and the separator a template printed before a missing field: ", DUT Génie, École Harlow".)
+    text = clean(text.replace(/[([]\s*[-–—]?\s*[)\]]/g, "").replace(/^\s*[,;·|]\s+/u, ""));
     if (!text) continue;
     if (URL_ONLY_RE.test(text) && !/\s/.test(text) && /\.[a-z]{2,}/i.test(text) && /\//.test(text) ) {
       entry.url ??= text;
@@ -691,6 +699,9 @@ function splitAtEn(part: string): string[] {
   return [part.slice(0, at), ...splitAtEn(part.slice(at + m[0].length))];
 }
 
+/** "DUT Génie électrique, École Harlow": a degree beside a school, whatever else their words cue. */
+const degreeAndSchool = (degree: string, school: string) => DEGREE_RE.test(degree) && !INSTITUTION_RE.test(degree) && INSTITUTION_RE.test(school) && !DEGREE_RE.test(school);
+
 /** Job-title words on one side and not the other, or organisation cues on one side and not the other. */
 export const readDifferently = (x: string, y: string) => TITLE_WORDS.test(x) !== TITLE_WORDS.test(y) || orgCue(x) !== orgCue(y);
 
@@ -718,7 +729,7 @@ export function splitAtCommas(text: string, entry: RawEntry): string[] {
   // Under a line that already gave the organisation ("Veridian Labs" / "Senior Manager, Global Supply Chain
   // Planning and Logistics"), a job title keeps its commas.
   if (entry.heads.some((h) => !TITLE_WORDS.test(h.text)) && TITLE_WORDS.test(pieces[0]!)) return [pieces.join(", ")];
-  if (pieces.length === 2 && readDifferently(pieces[0]!, pieces[1]!)) return pieces;
+  if (pieces.length === 2 && (readDifferently(pieces[0]!, pieces[1]!) || degreeAndSchool(pieces[0]!, pieces[1]!) || degreeAndSchool(pieces[1]!, pieces[0]!))) return pieces;
   // Three or more: the first piece that reads as an organisation starts the organisation.
   const at = pieces.findIndex((p, i) => i > 0 && orgCue(p));
   if (at > 0 && TITLE_WORDS.test(pieces.slice(0, at).join(", "))) return [pieces.slice(0, at).join(", "), pieces.slice(at).join(", ")];
@@ -936,6 +947,9 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
       degree = degree.slice(at + 2);
     }
   }
+  // A grade or the honours on a line of their own under the degree ("Note 1,7", "First Class Honours").
+  const gradeLine = entry.body.find((b) => GRADE_LINE_RE.test(b) || HONOURS_RE.test(b));
+  score ??= gradeLine?.replace(/^[^:：]*[:：]\s*/u, "").trim() || undefined;
   const area = areaBefore ?? degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
   const rest = heads.filter((h) => h !== institution && h !== degree);
   return {
