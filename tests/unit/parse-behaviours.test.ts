@@ -237,6 +237,63 @@ describe("headers wrapped by a word processor", () => {
   });
 });
 
+describe("a rail date and its title in one cell", () => {
+  it("splits the end year wrapped below from the employer beside it", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 12, [
+          H("Experiencia"),
+          { x: 50, text: "ene. 2017 – mar. Ingeniero de calidad", bold: true },
+          [{ x: 50, text: "2018" }, { x: 130, text: "Zephyrine Digital" }],
+          { x: 130, text: "• Reducción del tiempo de entrega en un 30 %" },
+          { x: 50, text: "oct. 2013 – dic. Becario de desarrollo", bold: true },
+          [{ x: 50, text: "2016" }, { x: 130, text: "Veridian Digital" }],
+          { x: 130, text: "• Rediseño de la tienda en línea" },
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate, w.endDate])).toEqual([
+      ["Ingeniero de calidad", "Zephyrine Digital", "2017-01", "2018-03"],
+      ["Becario de desarrollo", "Veridian Digital", "2013-10", "2016-12"],
+    ]);
+  });
+});
+
+describe("one layout per section", () => {
+  it("reads the place between an employer and its dates in every entry once one entry shows that layout", () => {
+    const O = (text: string) => ({ x: 50, text, size: 12, bold: true });
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 15, [
+          H("Work Experience"),
+          O("Nimbly Sistemas"),
+          O("Madrid"),
+          "March 2021 – September 2022",
+          O("Responsable de operaciones"),
+          { x: 80, text: "Reducción del tiempo de entrega en un 30 % mediante la automatización de pruebas" },
+          O("Autónomo"),
+          O("Bilbao"),
+          "August 2016 – July 2018",
+          O("Consultor autónomo"),
+          { x: 80, text: "Formación de nuevas incorporaciones en las herramientas internas del equipo" },
+          O("Solvane Digital"),
+          O("Zaragoza"),
+          "July 2012 – March 2013",
+          O("Coordinador de proyectos"),
+          { x: 80, text: "Rediseño de la tienda en línea con React y Node.js para el mercado europeo" },
+        ]),
+      ),
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.location, w.startDate])).toEqual([
+      ["Responsable de operaciones", "Nimbly Sistemas", "Madrid", "2021-03"],
+      ["Consultor autónomo", "Autónomo", "Bilbao", "2016-08"],
+      ["Coordinador de proyectos", "Solvane Digital", "Zaragoza", "2012-07"],
+    ]);
+  });
+});
+
 describe("grouped projects", () => {
   it("reads a label set left of its dated projects as their group, not as a project swallowing them", () => {
     const cv = parseResume([

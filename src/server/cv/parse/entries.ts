@@ -199,6 +199,22 @@ function joinWrappedDates(lines: Line[]): Line[] {
     const hyphenated = underHead && /^\p{Ll}/u.test(below!.text.trim()) ? head.text.trim().match(/\d{2}\s*[–—-]\s*(\p{L}+)-$/u) : null;
     // ("ago. 2022 – jun." over "2023": the end's month on the line, its year below.)
     const month = underHead && /^\d{4}$/.test(below!.text.trim()) ? head.text.trim().match(/\d{2}\s*[–—-]\s*(\p{L}{3,10}\.?)$/u) : null;
+    // ("ene. 2017 – mar. Ingeniero de calidad" over "2018  Zephyrine Digital": a rail's end month and the title
+    // beside it in one cell, the end's year below.)
+    const inside = underHead && /^\d{4}$/.test(below!.text.trim()) ? head.text.trim().match(/^(.*\d{2}\s*[–—-]\s*\p{L}{3,10}\.?)\s+(\p{Lu}.*)$/u) : null;
+    if (inside && !month) {
+      const date = findDateRange(`${inside[1]} ${below!.text.trim()}`);
+      if (date && date.end && date.index === 0) {
+        const width = head.x2 - head.x;
+        const titleX = head.x + (width * (inside[1]!.length + 1)) / head.text.trim().length;
+        const cells = [{ ...head, text: `${inside[1]} ${below!.text.trim()}`, x2: titleX - 2 }, { ...head, text: inside[2]!, x: titleX }, ...line.cells.slice(1)];
+        out.push({ ...line, cells, text: cells.map((c) => c.text).join("  ") });
+        const rest = next!.cells.slice(1);
+        if (rest.length) out.push({ ...next!, cells: rest, text: rest.map((c) => c.text).join("  "), x: rest[0]!.x });
+        i++;
+        continue;
+      }
+    }
     const railDate = hyphenated !== null || month !== null || (underHead && /\d{2}\s*[–—-]$/.test(head.text.trim()));
     // At a tab stop on the right: the line ends inside a date range ("… Okt. 2022 –" / "Feb. 2025", "… Aug. 2019" / "– Dez. 2020").
     const tail = line.cells[line.cells.length - 1]!;
@@ -320,6 +336,8 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean;
   // Entries that put their dates on a line of their own under the header: how many do, and so whether
   // "the next line gives only dates" marks a header here.
   const dateLines = lines.filter(dateOnly).length;
+  /** Whether an entry put its place between its name and its dates-only line. */
+  let placeOverDates = false;
   for (const [index, line] of lines.entries()) {
     const text = line.text.trim();
     if (!text) continue;
@@ -460,12 +478,15 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean;
       entry.body.length === 0 &&
       ((LOCATION_RE.test(clean(text)) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !DEGREE_RE.test(text)) ||
         // (only once the entry is named by an organisation: after a job title, "Google" is the employer)
-        (headsDateLine && entry.heads.some((h) => orgCue(h.text)) && !entry.heads.some((h) => TITLE_WORDS.test(h.text)) && !entry.date && wordCount(text) <= 3 && looksLikePlace(clean(text))) ||
+        // (being self-employed names the employer too; and once an entry of the section showed this layout, the
+        // others follow it: the section repeats one layout)
+        (headsDateLine && (placeOverDates || entry.heads.some((h) => orgCue(h.text) || SELF_EMPLOYED_RE.test(h.text))) && !entry.heads.some((h) => TITLE_WORDS.test(h.text)) && !entry.date && wordCount(text) <= 3 && looksLikePlace(clean(text))) ||
         // (or right under the dates of an entry already named twice: "Brackwater GmbH" / "May 2022 – Jan 2023" / "Zürich")
         (entry.date !== undefined && entry.heads.length >= 2 && before !== undefined && entry.date.text !== "" && before.text.includes(entry.date.text) && wordCount(text) <= 3 && looksLikePlace(clean(text))));
     // The entry's date on a line of its own, perhaps beside a place ("Remote   2023 Mar. – 2024 Jul."), completes it.
     const rest = date ? clean(text.replace(date.text, " ").replace(/\s{2,}/g, " ")) : "";
     const dateOfEntry = date !== null && !entry.date && entry.heads.length > 0 && entry.body.length === 0 && (!rest || looksLikePlace(rest) || LOCATION_RE.test(rest));
+    if (placeOnly && headsDateLine && entry.heads.length > 0) placeOverDates = true;
     if (placeOnly && !LOCATION_RE.test(clean(text))) {
       entry.location = clean(text);
       lastLine = line;
