@@ -548,6 +548,18 @@ describe("layout", () => {
     ]);
     expect(row!.cells.map((c) => c.text)).toEqual(["Threat Detection", "Risk Management Audits"]);
   });
+
+  it("gives a bullet glyph set off its item's baseline back to the item it stands beside", () => {
+    const item = (str: string, x: number, y: number, size = 10) => ({ str, x, y, w: str.length * size * 0.5, h: size, size, bold: false });
+    const lines = readingOrder([
+      {
+        width: 595,
+        height: 842,
+        items: [item("L. T. Wong, “A paper,” Journal of", 48, 160), item("•", 35, 165, 9), item("Carrying On, vol. 12, 2011.", 48, 171), item("• O. Other, “Another paper,” 2008.", 35, 191)],
+      },
+    ]);
+    expect(lines.map((l) => l.text)).toEqual(["•  L. T. Wong, “A paper,” Journal of", "Carrying On, vol. 12, 2011.", "• O. Other, “Another paper,” 2008."]);
+  });
 });
 
 describe("rating glyphs", () => {

@@ -153,7 +153,7 @@ function rowsOf(items: TextItem[]): Row[] {
     else rows.push({ baseline: it.baseline, size: it.size, items: [it] });
   }
 
-  return rows
+  const built = rows
     .map((r) => {
       const sorted = r.items.sort((a, b) => a.x - b.x);
       const cells: (Cell & { boldChars: number })[] = [];
@@ -190,6 +190,27 @@ function rowsOf(items: TextItem[]): Row[] {
     })
     .filter((r) => r.cells.length > 0)
     .sort((a, b) => a.baseline - b.baseline);
+  return attachLoneBullets(built);
+}
+
+/**
+ * A bullet glyph set a few points off its item's baseline (a larger or raised glyph) comes out as a row of
+ * its own: it joins the nearest row whose text starts just right of it, as that row's first cell.
+ */
+function attachLoneBullets(rows: Row[]): Row[] {
+  const lone = (r: Row) => r.cells.length === 1 && /^[•◦▪●○■·*–‣⁃]$/u.test(r.cells[0]!.text);
+  const out = rows.filter((r) => !lone(r));
+  for (const r of rows.filter(lone)) {
+    const glyph = r.cells[0]!;
+    const near = out
+      .filter((o) => Math.abs(o.baseline - r.baseline) < 0.8 * glyph.size && !lone(o))
+      .map((o) => ({ o, first: o.cells.find((c) => c.x >= glyph.x2 - 1) }))
+      .filter(({ o, first }) => first !== undefined && first.x - glyph.x2 < 3 * glyph.size && !o.cells.some((c) => c.x < glyph.x2 && c.x2 > glyph.x))
+      .sort((a, b) => Math.abs(a.o.baseline - r.baseline) - Math.abs(b.o.baseline - r.baseline))[0];
+    if (near) near.o.cells = [...near.o.cells.filter((c) => c.x2 <= glyph.x), glyph, ...near.o.cells.filter((c) => c.x2 > glyph.x)];
+    else out.push(r);
+  }
+  return out.sort((a, b) => a.baseline - b.baseline);
 }
 
 /**
