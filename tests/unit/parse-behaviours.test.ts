@@ -549,6 +549,25 @@ describe("layout", () => {
     expect(row!.cells.map((c) => c.text)).toEqual(["Threat Detection", "Risk Management Audits"]);
   });
 
+  it("finds two columns under a name set large across both, and parts headings set side by side a word space apart", () => {
+    const item = (str: string, x: number, y: number, size = 10, bold = false) => ({ str, x, y, w: str.length * size * 0.5, h: size, size, bold });
+    const left = Array.from({ length: 14 }, (_, i) => item(["2019 – 2020", "IUT Créteil - Vitry - Vitry-sur-Seine", "LP Administration des Réseaux"][i % 3]!, 40, 300 + i * 14));
+    const right = Array.from({ length: 14 }, (_, i) => item(i % 2 ? "Conception et maintenance de l'infrastructure ;" : "Ingénieur Infrastructure • Efficity", 240, 300 + i * 14));
+    const lines = readingOrder([
+      {
+        width: 595,
+        height: 842,
+        items: [item("Hassan Oulmira", 74, 40, 40), item("Formations", 148, 270, 14, true), item("Expériences", 232, 270, 14, true), ...left, ...right],
+      },
+    ]);
+    const heading = lines.filter((l) => l.y < 300 && l.y > 100);
+    expect(heading.map((l) => [l.text, l.column])).toEqual([
+      ["Formations", "left"],
+      ["Expériences", "right"],
+    ]);
+    expect(lines.filter((l) => l.column === "left").length).toBe(15);
+  });
+
   it("gives a bullet glyph set off its item's baseline back to the item it stands beside", () => {
     const item = (str: string, x: number, y: number, size = 10) => ({ str, x, y, w: str.length * size * 0.5, h: size, size, bold: false });
     const lines = readingOrder([

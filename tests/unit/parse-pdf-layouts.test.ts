@@ -642,4 +642,41 @@ describe("PDF layouts", () => {
       ["Stagiaire développeur", "Halcyon Systèmes", "2016-01", "2017-08"],
     ]);
   });
+
+  it("reads two columns under a large name, headings side by side, a school's dashes and a title • contract • employer line", async () => {
+    const cv = await parsePdf((doc) => {
+      text(doc, "Hassan Oulmira", 74, 40, 40);
+      text(doc, "Coordonnées", 137, 120, 14, true);
+      text(doc, "Objectif", 247, 120, 14, true);
+      ["Montreuil, France", "06 50 37 76 08", "hassan@example.com", "Disponibilité : Immédiat"].forEach((t, i) => text(doc, t, 120, 140 + i * 14, 11));
+      const aim = ["J'ai une grande motivation pour mon domaine qui évolue vite, et", "j'aime les défis que ce domaine présente. Je suis rigoureux et je", "prends mes tâches très au sérieux. Le partage du savoir et l'entraide", "sont des piliers importants, surtout avec les nouvelles technologies."];
+      aim.forEach((t, i) => text(doc, t, 247, 140 + i * 14, 10));
+      text(doc, "Formations", 148, 270, 14, true);
+      text(doc, "Expériences", 247, 270, 14, true);
+      const school = (y: number, years: string, name: string, degree: string) => {
+        text(doc, years, 32, y, 11, true);
+        text(doc, name, 46, y + 14, 10, true);
+        text(doc, degree, 60, y + 27, 10);
+      };
+      school(290, "2021 – 2023", "Sup De Vinci - La Défense", "Mastère DevOps/Cloud");
+      school(345, "2019 – 2020", "IUT Créteil - Vitry - Vitry-sur-Seine", "LP Administration des Réseaux");
+      school(400, "2014 – 2016", "Institut ISTA – Maroc", "DTS Télécommunications");
+      const job = (y: number, dates: string, head: string, tasks: string[]) => {
+        text(doc, dates, 247, y, 11, true);
+        text(doc, head, 247, y + 14, 11);
+        tasks.forEach((t, i) => text(doc, t, 283, y + 28 + i * 10, 8));
+      };
+      job(290, "Nov. 2021 – Oct. 2023", "Ingénieur Infrastructure • Apprenti • Efficity", ["Conception et maintenance de l'infrastructure ;", "Supervision et alertes ;", "Pilotage des tickets ;"]);
+      job(355, "Mai 2019 – Sep. 2020", "Technicien Service Client • Apprenti • Orange Business Service", ["Suivi du bon fonctionnement du service clients ;", "Diagnostic et résolution des incidents ;", "Reporting des incidents ;"]);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["Sup De Vinci - La Défense", "Mastère DevOps/Cloud"],
+      ["IUT Créteil - Vitry - Vitry-sur-Seine", "LP Administration des Réseaux"],
+      ["Institut ISTA – Maroc", "DTS Télécommunications"],
+    ]);
+    expect(cv.work.map((w) => [w.position, w.name, w.startDate])).toEqual([
+      ["Ingénieur Infrastructure", "Efficity", "2021-11"],
+      ["Technicien Service Client", "Orange Business Service", "2019-05"],
+    ]);
+  });
 });

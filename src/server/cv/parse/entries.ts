@@ -13,6 +13,9 @@ export interface Head {
   order: number;
   /** The right edge of its cell, when the cell was not the first of its line (a column set on the right). */
   trailingX2?: number;
+  /** Which of the entry's header lines gave it (from 1), and the dash or bullet that parted it from the head before, there. */
+  line?: number;
+  sep?: string;
 }
 
 export type EntryField = "title" | "org" | "degree" | "area" | "dates" | "description" | "location";
@@ -36,6 +39,8 @@ export interface RawEntry {
   locationAt?: number;
   /** The label of the group it is listed under ("Security" over its projects). */
   group?: string;
+  /** How many header lines gave it heads. */
+  headLines?: number;
 }
 
 export const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
@@ -604,6 +609,8 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     const place = LOCATION_RE.test(t) && !TITLE_WORDS.test(t) && !orgCue(t);
     return t !== "" && !findDateRange(t) && !place && !/\([\p{Lu}][\p{L} ]+\)$/u.test(t);
   });
+  const lineNo = (entry.headLines ?? 0) + 1;
+  let added = false;
   for (const [cellIndex, cell] of line.cells.entries()) {
     let text = cell.text;
     // "2 years 4 months" beside the dates: a duration, worked out from them.
@@ -648,7 +655,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     // (Spanish "en" also names a degree's field, "Máster en Ciencia de Datos": after a degree it joins.)
     // (A sentence, "In my first semester at ISCTE, I", is not split at its words.)
     const sentence = wordCount(text) > 14 || /^(?:in|on|during|after|as|when|dans|en|durante|während|im)\s/i.test(text) || /,\s*\p{L}$/u.test(text);
-    let parts = semi ?? (sentence ? text.split(/\s+[-–—|@]\s+/u) : text.split(/\s+[-–—|@]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+/u).flatMap(splitAtEn)).map(clean).filter(Boolean);
+    let parts = semi ?? (sentence ? text.split(/\s+[-–—|@•]\s+/u) : text.split(/\s+[-–—|@•]\s+|\s+at\s+|\s+chez\s+|\s+bei\s+|\s+presso\s+/u).flatMap(splitAtEn)).map(clean).filter(Boolean);
     // "NET - Núcleo de Estudantes de Tecnologias": an acronym and the name it stands for are one name.
     const dash = text.match(/^(\p{Lu}[\p{Lu}\d&]{1,7})\s+[-–—]\s+(.+)$/u);
     if (!semi && dash && expandsAcronym(dash[1]!, dash[2]!) && !/\s[-–—|]\s/u.test(dash[2]!)) parts = [clean(text)];
@@ -675,9 +682,13 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
       if (!/\p{L}{2}|\p{Script=Han}|(?:\p{L}\.){2,}/u.test(part)) continue;
       // A qualification framework level ("EQF level 4", "NQF 5") grades the entry; it names nothing.
       if (/^(?:EQF|NQF|EQR|CEC|QEC|DQR)\b[\s\p{L}-]*\d$|^(?:level|niveau|nivel|livello|nível|stufe)\s+\d\s*(?:EQF|NQF|EQR|CEC)?$/iu.test(part)) continue;
-      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length, trailingX2: cellIndex > 0 ? cell.x2 : undefined });
+      const before = entry.heads[entry.heads.length - 1];
+      const sep = before?.line === lineNo ? text.match(new RegExp(`${escapeRe(before.text)}(\\s+[-–—•·]\\s+)${escapeRe(part)}`, "u"))?.[1] : undefined;
+      entry.heads.push({ text: part, bold: cell.bold, order: entry.heads.length, trailingX2: cellIndex > 0 ? cell.x2 : undefined, line: lineNo, sep: sep?.replace(/\s+/g, " ") });
+      added = true;
     }
   }
+  if (added) entry.headLines = lineNo;
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -818,7 +829,14 @@ const UNIT_RE = /\b(?:teams?|department|division|squad|équipes?|equipos?|abteil
 
 const SELF_EMPLOYED_RE = /\b(?:freelance|freelancer|independent|self[- ]employed|indépendant|autónomo|autonomo|selbstständig|freiberuflich|libero professionista|autônomo)\b/iu;
 
-export function toWork(entry: RawEntry, titleFirst?: boolean): CvWork {
+/** The kind of contract a job was ("Apprenti", "Part-time", "CDI"), printed beside its title: neither title nor employer. */
+const EMPLOYMENT_TYPE_RE =
+  /^(?:full[- ]time|part[- ]time|contract|contractor|temporary|permanent|internship|intern|apprentice(?:ship)?|freelance|seasonal|apprenti(?:e|ssage)?|alternance|alternant(?:e)?|stage|stagiaire|cdi|cdd|intérim|temps (?:plein|partiel)|tiempo (?:completo|parcial)|prácticas|becario|becaria|vollzeit|teilzeit|werkstudent(?:in)?|praktikum|praktikant(?:in)?|befristet|unbefristet|tempo (?:pieno|parziale)|tirocinio|estágio|estagiário|estagiária|meio período|tempo integral)$/iu;
+
+export function toWork(input: RawEntry, titleFirst?: boolean): CvWork {
+  // ("Ingénieur Infrastructure • Apprenti • Efficity": the contract between title and employer is left aside.)
+  const kinds = input.heads.length >= 3 ? input.heads.filter((h) => EMPLOYMENT_TYPE_RE.test(h.text)) : [];
+  const entry = kinds.length && kinds.length < input.heads.length - 1 ? { ...input, heads: [...input.heads.filter((h) => !kinds.includes(h)), ...kinds] } : input;
   const [a, b] = entry.heads;
   let position: string | undefined;
   let name: string | undefined;
@@ -870,7 +888,30 @@ function institutionByWords(heads: string[]): string | undefined {
  * - Degrees grouped under one school ("First American University" / "■ Ph.D." / "■ M.S."): an entry named by a
  *   degree alone, right after one with a school, is at that school.
  */
-export function toEducations(entries: RawEntry[]): CvEducation[] {
+/**
+ * "IUT Créteil - Vitry - Vitry-sur-Seine" over "DUT Réseaux et Télécommunications": where a line of its own
+ * names the degree, the dashes of the school's line are inside its name.
+ */
+function rejoinSchoolLine(entry: RawEntry): RawEntry {
+  const lines = new Map<number, Head[]>();
+  for (const h of entry.heads) if (h.line !== undefined) lines.set(h.line, [...(lines.get(h.line) ?? []), h]);
+  const degreeLine = [...lines.values()].some((hs) => hs.length === 1 && DEGREE_RE.test(hs[0]!.text)) && lines.size >= 2;
+  // (or the degree indented under the school, read as its first description line)
+  const degreeBelow = entry.body[0] !== undefined && DEGREE_RE.test(entry.body[0]) && wordCount(entry.body[0]) <= 15;
+  if (!degreeLine && !degreeBelow) return entry;
+  const heads: Head[] = [];
+  for (const h of entry.heads) {
+    const last = heads[heads.length - 1];
+    const sameLine = last !== undefined && h.line === last.line && h.sep !== undefined && /[-–—]/.test(h.sep);
+    const lineHeads = h.line !== undefined ? lines.get(h.line)! : [];
+    if (sameLine && (lines.size === 1 || lineHeads.some((x) => INSTITUTION_RE.test(x.text))) && !lineHeads.some((x) => DEGREE_RE.test(x.text))) heads[heads.length - 1] = { ...last, text: `${last.text}${h.sep}${h.text}` };
+    else heads.push(h);
+  }
+  return heads.length === entry.heads.length ? entry : { ...entry, heads };
+}
+
+export function toEducations(input: RawEntry[]): CvEducation[] {
+  const entries = input.map(rejoinSchoolLine);
   const headsOf = (e: RawEntry) => e.heads.map((h) => h.text).filter((h) => h !== e.fields?.area);
   const places = new Map<string, number>();
   for (const e of entries) {

@@ -40,6 +40,8 @@ export interface Cell {
   x2: number;
   size: number;
   bold: boolean;
+  /** The text items it was made of, where it was made of several (to split it at a column's gutter). */
+  pieces?: { text: string; x: number; x2: number }[];
 }
 
 export interface Line {
@@ -99,7 +101,7 @@ function mergeLetterSpaced(cells: Cell[]): Cell[] {
     }
     out.push({ ...cell, text, spaced });
   }
-  return out.map((c) => ({ text: c.text, x: c.x, x2: c.x2, size: c.size, bold: c.bold }));
+  return out.map(({ spaced, ...c }) => (spaced ? { text: c.text, x: c.x, x2: c.x2, size: c.size, bold: c.bold } : c));
 }
 
 const ICON_FONT_RE = /awesome|icon|dingbat|wingding|symbol|marvosym|academicons|fontello|ionicons|glyph|pictos|webdings/i;
@@ -171,9 +173,10 @@ function rowsOf(items: TextItem[]): Row[] {
         const gap = current ? it.x - current.x2 : Infinity;
         const sizeJump = current !== null && Math.abs(it.size - current.size) > 0.3 * Math.max(it.size, current.size);
         if (!current || gap > Math.max(6, 1.2 * it.size) || sizeJump || wideSpace) {
-          current = { text: it.str, x: it.x, x2: it.x + it.w, size: it.size, bold: false, boldChars: it.bold ? it.str.trim().length : 0 };
+          current = { text: it.str, x: it.x, x2: it.x + it.w, size: it.size, bold: false, boldChars: it.bold ? it.str.trim().length : 0, pieces: [{ text: it.str, x: it.x, x2: it.x + it.w }] };
           cells.push(current);
         } else {
+          current.pieces!.push({ text: it.str, x: it.x, x2: it.x + it.w });
           const needsSpace = (spaceSeen || gap > 0.15 * it.size) && !current.text.endsWith(" ") && !it.str.startsWith(" ");
           current.text += (needsSpace ? " " : "") + it.str;
           current.x2 = Math.max(current.x2, it.x + it.w);
@@ -184,7 +187,7 @@ function rowsOf(items: TextItem[]): Row[] {
         wideSpace = false;
       }
       const clean = cells
-        .map(({ boldChars, ...c }) => ({ ...c, text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
+        .map(({ boldChars, pieces, ...c }) => ({ ...c, ...(pieces && pieces.length > 1 ? { pieces } : {}), text: c.text.replace(/\s+/g, " ").trim(), bold: boldChars > c.text.trim().length / 2 }))
         .filter((c) => c.text !== "");
       return { baseline: r.baseline, cells: mergeJustified(mergeLetterSpaced(clean)) };
     })
@@ -221,16 +224,23 @@ function findGutter(rows: Row[], width: number): number | null {
   const cells = rows.flatMap((r) => r.cells);
   const total = chars(cells);
   if (total < 200) return null;
+  const sizes = cells.flatMap((c) => Array<number>(Math.min(c.text.length, 200)).fill(c.size)).sort((a, b) => a - b);
+  const bodySize = sizes[Math.floor(sizes.length / 2)]!;
   let best: { x: number; score: number } | null = null;
   for (let x = Math.round(width * 0.2); x <= Math.round(width * 0.75); x += 2) {
     let crossing = 0;
+    let bodyCrossing = 0;
     let left = 0;
     let right = 0;
     const leftRows = new Set<number>();
     const rightRows = new Set<number>();
     rows.forEach((row, i) => {
       for (const c of row.cells) {
-        if (c.x < x - 1 && c.x2 > x + 1) crossing += c.text.length;
+        if (c.x < x - 1 && c.x2 > x + 1) {
+          crossing += c.text.length;
+          // (A name or a title set large across the top of both columns crosses nothing of the body.)
+          if (c.size <= 1.6 * bodySize) bodyCrossing += c.text.length;
+        }
         else if (c.x2 <= x + 1) {
           left += c.text.length;
           leftRows.add(i);
@@ -251,12 +261,12 @@ function findGutter(rows: Row[], width: number): number | null {
     // side reads as running text: most of its rows follow another row of the same side at line pitch, where
     // dates in a left rail or headings in a label gutter stand one per entry or section, far apart; and the
     // right side starts at one left edge, where places and dates set flush right end at one right edge.
-    const dense = crossing <= total * 0.03 && leftRows.size >= 8 && rightRows.size >= 8 && densityOf(rows, leftRows) >= 0.6 && densityOf(rows, rightRows) >= 0.6 && leftAligned(rows, rightRows, x) >= 0.4;
+    const dense = bodyCrossing <= total * 0.03 && leftRows.size >= 8 && rightRows.size >= 8 && densityOf(rows, leftRows) >= 0.6 && densityOf(rows, rightRows) >= 0.6 && leftAligned(rows, rightRows, x) >= 0.4;
     // A band no text crosses, each side with rows of its own (a sidebar of short items, skills, levels and
     // contacts, beside the main column), is a gutter too, unless the left side is mostly dates (a date rail).
     // (Counted only where the cheaper tests leave it open: this runs for every candidate x.)
     const leftDated = () => [...leftRows].filter((r) => rows[r]!.cells.some((c) => c.x2 <= x + 1 && /\d{4}|\d{2}\/\d{2}/.test(c.text))).length;
-    const clear = () => crossing <= total * 0.01 && leftRows.size >= 12 && rightRows.size >= 12 && leftAlone >= 5 && rightAlone >= 5 && leftDated() < leftRows.size * 0.3;
+    const clear = () => bodyCrossing <= total * 0.01 && leftRows.size >= 12 && rightRows.size >= 12 && leftAlone >= 5 && rightAlone >= 5 && leftDated() < leftRows.size * 0.3;
     if (minSide < total * 0.18 && !((independent || dense || clear()) && minSide >= total * 0.05)) continue;
     const score = minSide - crossing * 4;
     if (!best || score > best.score) best = { x, score };
@@ -293,7 +303,8 @@ function leftAligned(rows: Row[], side: Set<number>, x: number): number {
   return starts.filter((v) => Math.abs(v / 2 - mode) <= 1.5).length / starts.length;
 }
 
-function toLine(cells: Cell[], baseline: number, page: number, column: Line["column"]): Line {
+function toLine(withPieces: Cell[], baseline: number, page: number, column: Line["column"]): Line {
+  const cells = withPieces.map((c): Cell => ({ text: c.text, x: c.x, x2: c.x2, size: c.size, bold: c.bold }));
   const size = Math.max(...cells.map((c) => c.size));
   const boldChars = cells.filter((c) => c.bold).reduce((n, c) => n + c.text.length, 0);
   return {
@@ -308,6 +319,19 @@ function toLine(cells: Cell[], baseline: number, page: number, column: Line["col
     column,
     gapAbove: Infinity,
   };
+}
+
+/**
+ * Two headings side by side, one over each column ("Formations  Expériences"), set a word space apart: a cell
+ * whose items leave a gap at the gutter is two cells, one each side.
+ */
+function splitAtGutter(cell: Cell, gutter: number): Cell[] {
+  const pieces = cell.pieces;
+  if (!pieces || cell.x >= gutter - 1 || cell.x2 <= gutter + 1) return [cell];
+  const at = pieces.findIndex((p, i) => i > 0 && pieces[i - 1]!.x2 <= gutter + 1 && p.x >= gutter - 1 && p.x - pieces[i - 1]!.x2 >= 0.5 * cell.size);
+  if (at < 0) return [cell];
+  const side = (ps: typeof pieces): Cell => ({ ...cell, pieces: undefined, text: ps.map((p) => p.text).join(" ").replace(/\s+/g, " ").trim(), x: ps[0]!.x, x2: Math.max(...ps.map((p) => p.x2)) });
+  return [side(pieces.slice(0, at)), side(pieces.slice(at))].filter((c) => c.text !== "");
 }
 
 /** All pages' lines in reading order. */
@@ -328,7 +352,8 @@ export function readingOrder(pages: PageText[]): Line[] {
         left = [];
         right = [];
       };
-      for (const r of rows) {
+      for (const row of rows) {
+        const r = { ...row, cells: row.cells.flatMap((c) => splitAtGutter(c, gutter)) };
         if (r.cells.some((c) => c.x < gutter - 1 && c.x2 > gutter + 1)) {
           flush();
           pageLines.push(toLine(r.cells, r.baseline, pageIndex, "full"));
