@@ -357,6 +357,54 @@ describe("list sections", () => {
   });
 });
 
+describe("lines that look like headings", () => {
+  it("never takes a paragraph's wrapped last word for a heading, and reads a qualified compound heading", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 13, [
+          H("Etudes"),
+          [B("2015 - 2016"), { x: 150, text: "programme Erasmus; Université Technique de Prague", bold: true }],
+          { x: 150, text: "1 semestre : cours de Master enseigné en anglais à la Faculty of Information" },
+          { x: 150, text: "Technologies" },
+          [B("2011 - 2013"), { x: 150, text: "Cycle Initial; Télécom Saint-Étienne", bold: true }],
+          { x: 150, text: "Double diplôme en électronique et informatique industrielle" },
+          H("Pubblicazioni e risultati scientifici"),
+          "X. Y. Zed. How to write a curriculum vitae. Some Press, 2014",
+        ]),
+      ),
+    ]);
+    expect(sectionOf("Technologies")).toBe("skills");
+    expect(cv.education.map((e) => [e.studyType, e.startDate])).toEqual([
+      ["programme Erasmus", "2015"],
+      ["Cycle Initial", "2011"],
+    ]);
+    expect(cv.skills).toEqual([]);
+    expect(sectionOf("Pubblicazioni e risultati scientifici")).toBe("publications");
+    expect(cv.publications).toHaveLength(1);
+  });
+
+  it("reads a line that opens with a lower-case month as a new entry, not as the description above", () => {
+    const cv = parseResume([
+      page(
+        ...header,
+        ...stack(120, 13, [
+          H("Istruzione e formazione"),
+          ["settembre 1988 - luglio 1993", { x: 230, text: "Diploma magistrale" }],
+          { x: 230, text: "Istituto Magistrale Maria Montessori" },
+          { x: 230, text: "espressione italiana, matematica, scienze naturali, lingua straniera e storia contemporanea" },
+          ["settembre 2000 - febbraio 2002", { x: 230, text: "Attestato di frequenza del corso di informatica di base" }],
+          { x: 230, text: "Centro di Formazione Professionale Marconi" },
+        ]),
+      ),
+    ]);
+    expect(cv.education.map((e) => [e.studyType, e.startDate])).toEqual([
+      ["Diploma magistrale", "1988-09"],
+      ["Attestato di frequenza del corso di informatica di base", "2000-09"],
+    ]);
+  });
+});
+
 describe("headings and dated list items", () => {
   it("joins a heading broken over two lines, names an unknown heading's section by its items, and reads date-first items", () => {
     const HH = (text: string) => ({ x: 50, text, size: 16, bold: true });

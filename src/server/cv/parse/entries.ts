@@ -421,6 +421,10 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean;
       entry.body.length > 0 &&
       (!date || date.text.length < text.length / 2) &&
       !hasSideCell(line) &&
+      // (A line that opens with a date, "settembre 2000 - febbraio 2002  Attestato …", or starts left of the
+      // description, opens something else, whatever the case of its first letter.)
+      !(date && date.index === 0) &&
+      (entry.bodyX === undefined || line.x >= entry.bodyX - 0.8 * line.size) &&
       (/^[a-z(]/.test(text) || (entry.bodyX !== undefined && line.x >= entry.bodyX - 3 && line.x <= entry.bodyX + 2 * line.size && line.gapAbove < 0.9));
     if (continuation) {
       entry.body[entry.body.length - 1] = joinWrapped(entry.body[entry.body.length - 1]!, takeSideDate(entry, line).text.replace(/\s{2,}/g, " "));

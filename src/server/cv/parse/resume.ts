@@ -108,7 +108,11 @@ function splitSections(lines: Line[], bodySize: number, subHeadings: Line[] = []
     const current = blocks[blocks.length - 1]!;
     // Right under a heading, a line naming the same section is its first group ("SKILLS" / "Skills: …").
     const sameAsOpen = whole !== null && whole === current.key && current.heading !== undefined && current.lines.length === 0;
-    if (whole && !sameAsOpen && looksLikeHeading(line, bodySize)) {
+    // (A paragraph's last word wrapped onto a line of its own, "… Faculty of Information" / "Technologies", is
+    // no heading: set like the line above, right under it, where it had no room.)
+    const lineAbove = lines[indexOf.get(line)! - 1];
+    const wrapped = lineAbove !== undefined && lineAbove.column === line.column && lineAbove.page === line.page && line.gapAbove < 0.6 && Math.abs(lineAbove.size - line.size) < 0.3 && lineAbove.bold === line.bold && Math.abs(lineAbove.x - line.x) < 3 && !/[.:;!?]$/.test(lineAbove.text.trim()) && noRoomFor(lineAbove, line);
+    if (whole && !sameAsOpen && !wrapped && looksLikeHeading(line, bodySize)) {
       open(whole, line.column, line);
       continue;
     }

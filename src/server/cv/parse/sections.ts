@@ -25,7 +25,7 @@ const HEADINGS: [SectionKey, string[]][] = [
   ["languages", ["competências linguísticas", "compétences linguistiques", "competencias lingüísticas", "competencias linguisticas", "lingue", "competenze linguistiche", "línguas", "langues parlées", "fremdsprachen", "idiomas e línguas", "languages", "language skills", "langues", "idiomas", "lenguas", "sprachen", "sprachkenntnisse", "语言", "语言能力"]],
   ["projects", ["progetti", "projetos", "academic projects", "projets académiques", "research projects", "open source", "portfolio", "projects", "personal projects", "selected projects", "side projects", "projets", "projets personnels", "proyectos", "projekte", "项目经历", "项目经验"]],
   ["certificates", ["certificazioni", "certificações", "licences", "courses", "courses & certifications", "trainings", "weiterbildung", "weiterbildungen", "fortbildungen", "certifications", "certificates", "licenses & certifications", "licenses and certifications", "certificats", "certifications et licences", "certificaciones", "certificados", "zertifikate", "zertifizierungen", "证书"]],
-  ["awards", ["distinções", "distinciones", "reconocimientos", "menções", "premi", "riconoscimenti", "prémios", "prêmios", "scholarships", "stipendien", "grants", "funding", "bourses", "becas", "awards", "honors", "honours", "honors & awards", "awards & honors", "achievements", "distinctions", "prix", "récompenses", "premios", "logros", "auszeichnungen", "获奖情况", "荣誉", "奖项"]],
+  ["awards", ["risultati", "conquistas", "distinções", "distinciones", "reconocimientos", "menções", "premi", "riconoscimenti", "prémios", "prêmios", "scholarships", "stipendien", "grants", "funding", "bourses", "becas", "awards", "honors", "honours", "honors & awards", "awards & honors", "achievements", "distinctions", "prix", "récompenses", "premios", "logros", "auszeichnungen", "获奖情况", "荣誉", "奖项"]],
   ["volunteer", ["ehrenamtliche tätigkeiten", "voluntariado e associativismo", "volontariato", "volunteer work", "community service", "vie associative", "engagement associatif", "ehrenamtliche tätigkeit", "engagement", "volunteer", "volunteering", "volunteer experience", "bénévolat", "voluntariado", "ehrenamt", "ehrenamtliches engagement", "志愿者经历"]],
   ["interests", ["interessi", "hobby", "interesses", "passatempos", "centres d'intérêts", "freizeit", "interests", "hobbies", "hobbies & interests", "interests & hobbies", "centres d'intérêt", "centres d’intérêt", "loisirs", "intereses", "aficiones", "hobbys", "interessen", "兴趣爱好"]],
   ["publications", ["pubblicazioni", "publicações", "selected publications", "talks", "conference talks", "presentations", "patents", "brevets", "patente", "patentes", "publications", "papers", "research", "publikationen", "veröffentlichungen", "publicaciones", "论文"]],
@@ -49,7 +49,8 @@ const QUALIFIERS = new Set(
     "professionnel professionnelle professionnels professionnelles académique académiques principales principaux autres " +
     "berufliche beruflicher akademische weitere profesional profesionales académica académico otras otros principales " +
     "professionale professionali accademica altre altri profissional profissionais académica acadêmica outras outros principais " +
-    "digital digitais digitales digitali numériques digitale técnicas técnicos tecniche techniques technische informatiques informáticas informatiche"
+    "digital digitais digitales digitali numériques digitale técnicas técnicos tecniche techniques technische informatiques informáticas informatiche " +
+    "scientific scientifici scientifiche scientifiques scientifique científicos científicas científicos wissenschaftliche wissenschaftlicher"
   )
       .split(/\s+/)
       .map((w) => fold(w)),
@@ -84,6 +85,26 @@ const headingKey = (text: string) =>
     .replace(/\s+/g, " ")
     .trim();
 
+/**
+ * "Professional Appointments", "Selected Publications", "Expériences professionnelles", "Risultati scientifici":
+ * a general qualifier before or after a heading word.
+ */
+function knownQualified(key: string): SectionKey | null {
+  const exact = known(key);
+  if (exact) return exact;
+  const words = key.split(" ");
+  if (words.length < 2 || words.length > 3) return null;
+  if (QUALIFIERS.has(words[0]!)) {
+    const rest = known(words.slice(1).join(" "));
+    if (rest) return rest;
+  }
+  if (QUALIFIERS.has(words[words.length - 1]!)) {
+    const rest = known(words.slice(0, -1).join(" "));
+    if (rest) return rest;
+  }
+  return null;
+}
+
 /** The section a heading text names, if it is one. Compound headings take their first known word group. */
 export function sectionOf(text: string): SectionKey | null {
   const key = headingKey(text);
@@ -105,19 +126,8 @@ export function sectionOf(text: string): SectionKey | null {
         if (repaired) return repaired;
       }
   }
-  // "Professional Appointments", "Selected Publications", "Expériences professionnelles": a general qualifier
-  // before or after a heading word.
-  const words = key.split(" ");
-  if (words.length >= 2 && words.length <= 3) {
-    if (QUALIFIERS.has(words[0]!)) {
-      const rest = known(words.slice(1).join(" "));
-      if (rest) return rest;
-    }
-    if (QUALIFIERS.has(words[words.length - 1]!)) {
-      const rest = known(words.slice(0, -1).join(" "));
-      if (rest) return rest;
-    }
-  }
+  const qualified = knownQualified(key);
+  if (qualified) return qualified;
   // Chinese headings often carry a qualifier in front: "IT 技能", "主要项目经历".
   if (/\p{Script=Han}/u.test(key) && key.length <= 12) {
     for (const [name, section] of LOOKUP) if (/\p{Script=Han}$/u.test(name) && key.endsWith(name) && !key.includes("/")) return section;
@@ -126,7 +136,7 @@ export function sectionOf(text: string): SectionKey | null {
   // so that an employer such as "Research and Development" is not taken for one. The first part names it.
   const parts = key.split(/\s+(?:&|and|et|y|e|und|\/)\s+|\s*[&/,]\s*/).filter(Boolean);
   if (parts.length < 2) return null;
-  const keys = parts.map(known);
+  const keys = parts.map(knownQualified);
   if (keys.every((k) => k !== null)) return keys[0]!;
   // "Skills/Exposure": a slash pairs a heading with a synonym the lexicon lacks; the first part names it.
   return /^[^/]+\/[^/]+$/.test(key) && !/\s(?:&|and|et|y|e|und)\s/.test(key) ? keys[0]! : null;
