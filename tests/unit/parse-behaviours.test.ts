@@ -3,7 +3,7 @@
  * gives it): splitting "Title, Company", phones, two-digit years, footers, rating glyphs, unplaced lines.
  */
 import { describe, expect, it } from "vitest";
-import { findPhone } from "@/server/cv/parse/contact";
+import { findLinks, findPhone } from "@/server/cv/parse/contact";
 import { findDateRange, parseDate, resolveTwoDigitYear } from "@/server/cv/parse/dates";
 import { readingOrder } from "@/server/cv/parse/layout";
 import { parseResume } from "@/server/cv/parse/resume";
@@ -570,6 +570,15 @@ describe("wrapped e-mail addresses", () => {
       ),
     ]);
     expect(cv.basics.email).toBe("WREN.CASTELLANE@EXAMPLE.NET");
+  });
+});
+
+describe("vanity profile addresses", () => {
+  it("reads 'github.jdoe.io' as a GitHub profile, never 'spacex.com' as X, and joins a letter-spaced address", () => {
+    expect(findLinks("github.ilsemarwick.io  spacex.com").profiles).toEqual([{ network: "GitHub", url: "https://github.ilsemarwick.io" }]);
+    const item = (str: string, x: number) => ({ str, x, y: 100, w: str.length * 5, h: 10, size: 10, bold: false });
+    const [row] = readingOrder([{ width: 595, height: 842, items: [item("l i n k e d i n . m a r w i c k. i o", 300)] }]);
+    expect(row!.text).toBe("linkedin.marwick.io");
   });
 });
 

@@ -68,7 +68,8 @@ const NETWORKS: [RegExp, string][] = [
   [/github\.com/i, "GitHub"],
   [/gitlab\.com/i, "GitLab"],
   [/stackoverflow\.com/i, "Stack Overflow"],
-  [/twitter\.com|x\.com/i, "Twitter"],
+  // (\b: "spacex.com" is no X profile)
+  [/twitter\.com|(?<![\w-])x\.com/i, "Twitter"],
   [/medium\.com/i, "Medium"],
   [/behance\.net/i, "Behance"],
   [/dribbble\.com/i, "Dribbble"],
@@ -125,6 +126,13 @@ export function findLinks(text: string): Links {
     const bare = !/^(https?:\/\/|www\.)/i.test(raw) && !raw.includes("/");
     if (bare && (raw !== raw.toLowerCase() || !COMMON_TLDS.has(raw.split(".").pop()!))) continue;
     const network = NETWORKS.find(([re]) => re.test(raw));
+    // A vanity address named after the network ("github.jdoe.io", "linkedin.jdoe.dev") points to that profile.
+    const vanity = network ? undefined : networkOf(raw.replace(/^(?:https?:\/\/)?(?:www\.)?/i, "").split(".")[0]!);
+    if (vanity && raw.replace(/^(?:https?:\/\/)?(?:www\.)?/i, "").split("/")[0]!.split(".").length >= 3) {
+      const url = raw.startsWith("http") ? raw : `https://${raw}`;
+      if (!links.profiles.some((p) => p.url === url)) links.profiles.push({ network: vanity, url });
+      continue;
+    }
     if (network) {
       if (links.profiles.some((p) => p.url === raw)) continue;
       const username = raw.replace(/^(?:https?:\/\/)?(?:www\.)?[^/]+\/(?:in\/|users\/\d+\/)?/i, "").replace(/\/$/, "");

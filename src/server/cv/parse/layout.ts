@@ -82,7 +82,8 @@ function mergeJustified(cells: Cell[]): Cell[] {
 }
 
 /** "J O H N": a word set with letter spacing, each letter followed by a space. */
-const LETTER_SPACED_RE = /^(?=.*\p{L} \p{L} \p{L})[\p{L}\p{N}&.\/@_:-](?: [\p{L}\p{N}&.\/@_:-]){2,}$/u;
+// (A letter may keep the dot after it, "l e s t e r. i o": the extraction put the space after the dot.)
+const LETTER_SPACED_RE = /^(?=.*\p{L} \p{L} \p{L})[\p{L}\p{N}&.\/@_:-]\.?(?: [\p{L}\p{N}&.\/@_:-]\.?){2,}$/u;
 
 /**
  * Letter-spaced words ("J O H N", "C O N T A C T") are read as words again; neighbouring letter-spaced cells
