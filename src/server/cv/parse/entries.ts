@@ -556,7 +556,7 @@ const GRADE_LINE_RE = /^(?:GPA|CGPA|grade|note|moyenne|mention|nota|notendurchsc
 
 /** The honours a degree is awarded with, alone on a line, in the languages the parser reads. */
 const HONOURS_RE =
-  /^(?:(?:first|second|third|upper second|lower second)[- ]class(?: honou?rs)?(?: \(\d:\d\))?|(?:summa |magna )?cum laude|with (?:high |highest )?(?:distinction|honou?rs|merit)|distinction|merit|mention (?:très bien|bien|assez bien|passable)|matrícula de honor|sobresaliente|notable|con lode|110(?:\/110)?(?: e lode)?|mit auszeichnung|sehr gut|gut|summa cum laude)$/iu;
+  /^(?:(?:first|second|third|upper second|lower second)[- ]class(?: honou?rs)?(?: \(\d:\d\))?|(?:summa |magna )?cum laude|with (?:high |highest )?(?:distinction|honou?rs|merit)|distinction|merit|mention (?:très bien|bien|assez bien|passable)|matrícula de honor|sobresaliente|notable|con lode|110(?:\/110)?(?: e lode)?|mit auszeichnung|sehr gut|gut)$/iu;
 
 /** Labels of label/value entry layouts (Europass, tables), in the languages the parser reads. */
 export const FIELD_LABELS: [EntryField, string[]][] = [
