@@ -679,4 +679,28 @@ describe("PDF layouts", () => {
       ["Technicien Service Client", "Orange Business Service", "2019-05"],
     ]);
   });
+
+  it("reads a country in brackets as the school's place, a school named after its town, dashed project names and a school under its header", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 13, true);
+      const entry = (y: number, years: string, head: string, below?: string) => {
+        text(doc, years, 40, y, 10, true);
+        text(doc, head, 160, y, 10, true);
+        if (below) text(doc, below, 160, y + 13, 9);
+      };
+      entry(135, "2019 – 2021", "Master of Science; Hochschule Talbrück Ostvale (DE)");
+      entry(170, "2018 – 2019", "Exchange semester; Kestrel University (CA)");
+      entry(205, "2016 – 2018", "Bachelor Project - Lumen - University of Harwick");
+      entry(240, "2015 – 2016", "Certificate of attendance - Office, Excel, Access", "Centro di Formazione Valdarno");
+      entry(285, "2012 – 2015", "Bachelor of Arts - Quillmoor Institute of Technology (QIT)");
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.location])).toEqual([
+      ["Hochschule Talbrück Ostvale", "Master of Science", "DE"],
+      ["Kestrel University", "Exchange semester", "CA"],
+      ["University of Harwick", "Bachelor Project - Lumen", undefined],
+      ["Centro di Formazione Valdarno", "Certificate of attendance - Office, Excel, Access", undefined],
+      ["Quillmoor Institute of Technology (QIT)", "Bachelor of Arts", undefined],
+    ]);
+  });
 });

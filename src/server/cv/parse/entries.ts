@@ -5,7 +5,7 @@
 import type { CvEducation, CvWork } from "../../../shared/cv";
 import { type DateRange, findDateRange, isPresentWord } from "./dates";
 import { type Line, noRoomFor } from "./layout";
-import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, isCountry, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
+import { acronymOrDomain, BULLET_RE, clean, DEGREE_RE, endsWithTitleWord, INSTITUTION_RE, isCountry, isRegionCode, joinWrapped, LEGAL_FORM_RE, LOCATION_RE, looksLikePlace, MARK_RE, ORG_WORDS, orgCue, stripBullet, TITLE_WORDS, URL_ONLY_RE, wordCount } from "./lexicon";
 
 export interface Head {
   text: string;
@@ -41,6 +41,8 @@ export interface RawEntry {
   group?: string;
   /** How many header lines gave it heads. */
   headLines?: number;
+  /** "Zenika Lyon (FR)": the name a town was cut from, to go back for a school named after its town. */
+  townAfter?: { name: string; town: string; country: string };
 }
 
 export const DURATION_RE = /^\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años|meses|jahre|monate)(?:\s+\d+\s*(?:months?|mos?|mois|meses|monate))?$/i;
@@ -650,6 +652,7 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
                 return clean(`${place[1]} ${place[2]}`);
               }
               entry.location = `${place[2]} (${place[3]})`;
+              entry.townAfter = { name: clean(place[1]!), town: place[2]!, country: place[3]! };
               return clean(place[1]!);
             }
             return clean(p);
@@ -914,6 +917,12 @@ function rejoinSchoolLine(entry: RawEntry): RawEntry {
   return heads.length === entry.heads.length ? entry : { ...entry, heads };
 }
 
+/** A first description line that names a school, where no head does: the school, set like a description. */
+const schoolBelow = (entry: RawEntry) => {
+  const first = entry.body[0];
+  return first !== undefined && !institutionByWords(entry.heads.map((h) => h.text)) && INSTITUTION_RE.test(first) && !DEGREE_RE.test(first) && wordCount(first) <= 12 && !/[.;:]$/u.test(first);
+};
+
 export function toEducations(input: RawEntry[]): CvEducation[] {
   const entries = input.map(rejoinSchoolLine);
   const headsOf = (e: RawEntry) => e.heads.map((h) => h.text).filter((h) => h !== e.fields?.area);
@@ -925,7 +934,7 @@ export function toEducations(input: RawEntry[]): CvEducation[] {
   }
   const educations = entries.map((e) => {
     const heads = headsOf(e);
-    if (e.fields?.org || institutionByWords(heads)) return toEducation(e);
+    if (e.fields?.org || institutionByWords(heads) || schoolBelow(e)) return toEducation(e);
     const at = places.get(`${heads.length}`);
     // (A degree in that place is a degree: "• M.S. in Physics" under a school, in a section of one head per entry.)
     if (at !== undefined && at >= 0 && !DEGREE_RE.test(heads[at]!)) return toEducation(e, heads[at]);
@@ -959,9 +968,37 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
     degree = first;
     entry = { ...entry, body: entry.body.slice(1) };
   }
+  // The school set under a header its dashes filled ("Attestato di frequenza - Office 97, Excel" / "Centro di Formazione …").
+  if (!institution && schoolBelow(entry)) {
+    institution = entry.body[0];
+    entry = { ...entry, body: entry.body.slice(1) };
+  }
   if (!institution && heads.length > 1) institution = heads.find((h) => h !== degree);
+  // "Master Project - PrIMA - University of Bremen": beside the school, what its dashes part is one name.
+  if (degree && institution) {
+    const at = entry.heads.findIndex((h) => h.text === degree);
+    for (let next = entry.heads[at + 1]; at >= 0 && next; next = entry.heads[at + 1]) {
+      const named = next.line !== undefined && next.line === entry.heads[at]!.line && next.sep !== undefined && /[-–—]/.test(next.sep);
+      if (!named || next.text === institution || DEGREE_RE.test(next.text) || INSTITUTION_RE.test(next.text) || /\b(?:GPA|CGPA)\b|^\d+(?:[.,]\d+)?\b/iu.test(next.text)) break;
+      degree = `${degree}${next.sep}${next.text}`;
+      entry = { ...entry, heads: [...entry.heads.slice(0, at), { ...entry.heads[at]!, text: degree }, ...entry.heads.slice(at + 2)] };
+    }
+  }
   let areaFromInstitution: string | undefined;
   let location = entry.location;
+  // "Télécom Saint-Étienne (FR)": a school is named after its town far more often than a company is; the
+  // country alone is the place.
+  const town = entry.townAfter;
+  if (town && institution === town.name && location === `${town.town} (${town.country})`) {
+    institution = `${town.name} ${town.town}`;
+    location = town.country;
+  }
+  // "University of Oxford (UK)": a country in brackets after the name is its place; the name's acronym ("(MIT)") is not.
+  const bracketed = institution?.match(/^(.+?)\s*\(([^()]+)\)$/u);
+  if (bracketed && (isRegionCode(bracketed[2]!) || isCountry(bracketed[2]!)) && !expandsAcronym(bracketed[2]!, bracketed[1]!)) {
+    institution = bracketed[1];
+    location ??= bracketed[2];
+  }
   if (institution?.includes(", ")) {
     // "Colegio San José, Jerez (Spain)", "Istituto Montessori, Via Mazzini 5", "…, Indonesia": a trailing place or address.
     const pieces = institution.split(", ");

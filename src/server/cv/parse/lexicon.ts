@@ -11,7 +11,7 @@ export const ORG_WORDS =
   /\b(inc|inc\.|ltd|llc|gmbh|ag|sa|sas|sarl|s\.a\.|corp|corporation|company|co\.|group|labs?|research|technologies|technology|solutions|systems|software|services|consulting|partners|bank|university|université|universität|universidad|college|school|institute|institut|hospital|agency|studio|foundation|ministry|department|center|centre|industries|industry|ventures|capital|media|networks|games|ai|sàrl|srl|s\.r\.l\.|spa|s\.p\.a\.|ltda|lda|s\.l\.|bv|b\.v\.|nv|oy|kg|ohg|e\.v\.|plc|pty|limited|cooperativa|coopérative|association|associação|asociación|associazione|verein|stiftung|fondation|fundación|fundação|fondazione|gruppe|groupe|grupo|gruppo|société|sociedad|sociedade|società|unternehmen|firma|empresa|entreprise|azienda|lab|laboratory|laboratoire|laboratorio|laboratório|agence|agencia|agência|ministère|ministerio|ministério|ministero|hôpital|klinikum|clinique|banque|banco|banca|insurance|assurance|conseil|studios|startup|sistemas|systèmes|systeme|sistemi|tecnologías|tecnologias|tecnologie|technologien|technik|logistics|logística|logistique|logistik|logistica|consultores|consultoría|beratung|consulenza|energy|energía|énergie|energie|energia|medien|salud|santé|gesundheit|industrias|industrie|soluciones|soluções|soluzioni|lösungen|servicios|serviços|servizi|dienstleistungen|analytics|health|healthcare)(?![a-z0-9à-ÿ])|公司|大学|集团|科技/i;
 
 export const INSTITUTION_RE =
-  /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|universidade|università|politecnica|politécnica|hochschule|conservatoire|conservatorio|escuela|scuola|liceo|colegio|akademie|academia|zentrum|schule|\bIUT\b|\bIUFM\b|\bCEGEP\b/i;
+  /universit|université|universität|universidad|universidade|college|school|institut|école|ecole|hochschule|academy|académie|polytechnic|politecnico|lycée|gymnasium|faculty|faculté|facultad|大学|学院|学校|universidade|università|politecnica|politécnica|hochschule|conservatoire|conservatorio|escuela|scuola|liceo|colegio|akademie|academia|zentrum|schule|\bcent(?:re|er|ro)\b|\bIUT\b|\bIUFM\b|\bCEGEP\b/i;
 
 export const DEGREE_RE =
   /\b(bachelor|bachelors|bachelor's|master|masters|master's|mba|m\.\s?b\.\s?a|ph\.?\s?d|doctor|doctorate|licen[cs]e|licenciatura|diplôme|diplom|degree|graduated|associate|b\.?\s?sc|m\.?\s?sc|b\.?\s?eng|m\.?\s?eng|b\.?\s?s|m\.?\s?s|b\.?\s?a|m\.?\s?a|bs|ms|ba|ma|phd|abitur|baccalauréat|baccalaureate|bachillerato|máster|maestría|mestrado|magister|grado|ingénieur|dut|bts|hnd|a-levels?|studies|studium|engineering degree|diploma|doctorat|doctorado|dottorato|doutorado|laurea|ausbildung|high school|tecnólogo|tecnóloga|técnico superior|bacharelado|licenciado|licenciada|mastère|mastere|dts|deug|deust|lp|staatsexamen|diplomado|diplomada)\b|学士|硕士|博士|本科|研究生|专科/i;
@@ -82,3 +82,7 @@ export function isCountry(text: string): boolean {
   }
   return countries.has(text.trim().replace(/\.$/, "").toLowerCase());
 }
+
+const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+/** A two-letter region code ("FR", "UK", "CZ"), as the runtime's own region names (ICU) know them. */
+export const isRegionCode = (text: string) => /^\p{Lu}{2}$/u.test(text) && regionNames.of(text) !== undefined;
