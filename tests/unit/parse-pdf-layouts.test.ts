@@ -703,4 +703,47 @@ describe("PDF layouts", () => {
       ["Quillmoor Institute of Technology (QIT)", "Bachelor of Arts", undefined],
     ]);
   });
+
+  it("reads a short unbulleted line under a complete entry as its description when the dates are set smaller than the names", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "EDUCATION AND TRAINING", 40, 110, 9);
+      const entry = (y: number, years: string, degree: string, school: string, note: string) => {
+        text(doc, years, 90, y, 9);
+        text(doc, degree, 180, y, 11);
+        text(doc, school, 180, y + 15, 10);
+        text(doc, note, 180, y + 31, 9);
+      };
+      entry(135, "2010–2012", "Técnico en gestión administrativa", "IES Valmira, Toledo (Spain)", "Accounting and office software");
+      entry(195, "2012–2014", "Bachillerato", "IES Valmira, Toledo (Spain)", "Science and technology track");
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["IES Valmira", "Técnico en gestión administrativa"],
+      ["IES Valmira", "Bachillerato"],
+    ]);
+  });
+
+  it("drops a running header that adds the holder's name on later pages", async () => {
+    const cv = await parsePdf((doc) => {
+      text(doc, "Curriculum vitae", 180, 40, 10);
+      text(doc, "PERSONAL INFORMATION", 40, 80, 9);
+      text(doc, "Lucía Arbeloa Sanz", 180, 80, 14);
+      text(doc, "lucia.arbeloa@example.org", 180, 100);
+      text(doc, "EDUCATION", 40, 140, 12);
+      text(doc, "2014–2018", 90, 165, 9);
+      text(doc, "Grado en Ingeniería Informática", 180, 165, 11);
+      text(doc, "Universidad de Valmira", 180, 180, 10);
+      doc.addPage();
+      text(doc, "Curriculum vitae", 180, 40, 10);
+      text(doc, "Lucía Arbeloa Sanz", 330, 40, 10);
+      text(doc, "2018–2020", 90, 80, 9);
+      text(doc, "Máster en Ciencia de Datos", 180, 80, 11);
+      text(doc, "Universidad de Orvieda", 180, 95, 10);
+    });
+    expect(cv.basics.name).toBe("Lucía Arbeloa Sanz");
+    expect(cv.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["Universidad de Valmira", "Grado en Ingeniería Informática"],
+      ["Universidad de Orvieda", "Máster en Ciencia de Datos"],
+    ]);
+  });
 });

@@ -521,10 +521,11 @@ export function segmentEntries(input: Line[], options: { keepBodyOnly?: boolean;
     if (!date && !/\p{L}{2}|\p{Script=Han}|(?:\p{L}\.){2,}/u.test(text)) continue;
     const target: RawEntry = wantsNew ? start() : entry;
     addHeaderLine(target, { ...line, cells: line.cells.map((c) => ({ ...c, text: stripBullet(c.text) })).filter((c) => c.text) }, date);
-    startStyle ??= { size: line.cells[0]!.size, bold: line.cells[0]!.bold || line.bold };
     // Measured after a leading bullet glyph (the lines under "• Google" align with "Google"), and after a
     // date set in a left column (the lines under "2019 – 2022  Analyst" align with "Analyst").
     const firstText = line.cells.find((c) => !date || clean(c.text.replace(date.text, " ")) !== "");
+    // (The style of the text that names the entry, not of a date set smaller beside it.)
+    startStyle ??= { size: (firstText ?? line.cells[0]!).size, bold: (firstText ?? line.cells[0]!).bold || line.bold };
     let x = firstText && firstText !== line.cells[0] ? firstText.x : line.x;
     // "[ 10/2024 – Atual ] Assistant" in one cell: the text after a leading date starts about where its
     // characters put it.

@@ -235,7 +235,23 @@ function dropRunningLines(lines: Line[]): Line[] {
   const seen = new Map<string, Set<number>>();
   const key = (l: Line) => `${l.text.toLowerCase().replace(/\d+/g, "#")}@${Math.round(l.y / 4)}`;
   for (const l of lines) (seen.get(key(l)) ?? seen.set(key(l), new Set()).get(key(l))!).add(l.page);
+  // A page's first or last line that opens as another page's does, at the same height: a running header or
+  // footer that adds something on some pages ("Curriculum vitae" / "Curriculum vitae  Ana Ruiz").
+  const edges = new Map<number, Line[]>();
+  for (const l of lines) edges.set(l.page, [...(edges.get(l.page) ?? []), l]);
+  const edgeKey = (l: Line) => `${clean(l.cells[0]?.text ?? l.text).toLowerCase().replace(/\d+/g, "#")}@${Math.round(l.y / 4)}`;
+  const edgePages = new Map<string, Set<number>>();
+  const edgeLines = new Set<Line>();
+  for (const pageLines of edges.values()) {
+    const top = pageLines.reduce((a, b) => (b.y < a.y ? b : a));
+    const bottom = pageLines.reduce((a, b) => (b.y > a.y ? b : a));
+    for (const l of new Set([top, bottom])) {
+      edgeLines.add(l);
+      (edgePages.get(edgeKey(l)) ?? edgePages.set(edgeKey(l), new Set()).get(edgeKey(l))!).add(l.page);
+    }
+  }
   return lines.filter((l) => {
+    if (edgeLines.has(l) && edgePages.get(edgeKey(l))!.size >= 2) return false;
     // "2 / 3", "Page 1 of 2": a page count (numbers of pages, not "02/2025", a month).
     const count = l.text.trim().match(/^(?:page|seite|página|pagina)?\s*(\d{1,3})\s*(?:\/|of|von|de|sur|sobre)\s*(\d{1,3})$/i);
     if (count && Number(count[1]) >= 1 && Number(count[1]) <= Number(count[2]) && !/^0/.test(count[1]!)) return false;
