@@ -18,7 +18,7 @@ import { pdfPool } from "../src/server/cv/pdf/pool";
 import { parseResume } from "../src/server/cv/parse/resume";
 import { readingOrder } from "../src/server/cv/parse/layout";
 
-import { eqOrAbsent, type Expected, inventedValues, matched, norm, phoneKey, sameDates, sectionRecall, squash, toFixtureShape, wholeEntries } from "./lib/score";
+import { degreeForms, eqOrAbsent, type Expected, inventedValues, matched, norm, phoneKey, sameDates, sameDegree, sectionRecall, squash, toFixtureShape, wholeEntries } from "./lib/score";
 import { percentile, printResult, round } from "./lib/stats";
 
 const args = process.argv.slice(2);
@@ -139,9 +139,9 @@ async function scoreDir(dir: string): Promise<SetResult> {
     if (exp.education) {
       const withDegree = exp.education.filter((e) => e.degree);
       const i = matched(exp.education.map((e) => e.institution), got.education.map((e) => e.institution));
-      const d = matched(withDegree.map((e) => e.degree), got.education.map((e) => e.degree));
+      const d = matched(withDegree.map((e) => e.degree), got.education.flatMap(degreeForms));
       // A non-degree entry ("Semester Abroad") carries `title`: it is what the parser's degree field should hold.
-      const whole = wholeEntries(exp.education, got.education, (e, g) => eqOrAbsent(e.institution, g.institution) && eqOrAbsent(e.degree ?? e.title, g.degree));
+      const whole = wholeEntries(exp.education, got.education, (e, g) => eqOrAbsent(e.institution, g.institution) && sameDegree(e.degree ?? e.title, g));
       add("edu_institution", i, exp.education.length);
       add("edu_degree", d, withDegree.length);
       add("edu_entry", whole, exp.education.length);

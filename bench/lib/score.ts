@@ -25,7 +25,7 @@ export function toFixtureShape(cv: CvContent) {
     email: cv.basics.email,
     phone: cv.basics.phone,
     experience: cv.work.map((w) => ({ title: w.position, company: w.name, start: w.startDateText ?? w.startDate, end: w.endDateText ?? w.endDate, startIso: w.startDate, endIso: w.endDate })),
-    education: cv.education.map((e) => ({ institution: e.institution, degree: e.studyType, start: e.startDateText ?? e.startDate, end: e.endDateText ?? e.endDate, startIso: e.startDate, endIso: e.endDate })),
+    education: cv.education.map((e) => ({ institution: e.institution, degree: e.studyType, area: e.area, start: e.startDateText ?? e.startDate, end: e.endDateText ?? e.endDate, startIso: e.startDate, endIso: e.endDate })),
     skills: cv.skills.flatMap((s) => (s.keywords?.length ? s.keywords : [s.name])),
     // Each item as its printed parts (the network name of a profile is the parser's label, not text).
     sections: {
@@ -40,6 +40,16 @@ export function toFixtureShape(cv: CvContent) {
     unplaced: cv.unplaced ?? [],
   };
 }
+
+/**
+ * Whether a parsed education names the expected degree: its studyType, or its studyType and field as printed
+ * together ("MSc Physics" is studyType "MSc" and area "Physics", as JSON Resume keeps them).
+ */
+export const sameDegree = (expected: string | undefined, got: { degree?: string; area?: string }) =>
+  !expected || norm(expected) === norm(got.degree) || (got.area !== undefined && norm(expected) === norm(`${got.degree ?? ""} ${got.area}`));
+
+/** The values a parsed education offers for a degree (each form sameDegree accepts). */
+export const degreeForms = (got: { degree?: string; area?: string }) => [got.degree, got.area !== undefined ? `${got.degree ?? ""} ${got.area}` : undefined];
 
 export const norm = (s: string | undefined) => (s ? comparable(s).replace(/\s*([-/&,])\s*/g, "$1") : "");
 export const phoneKey = (s: string | undefined) => (s ? s.toLowerCase().replace(/[^\d+x*]/g, "") : "");

@@ -9,7 +9,7 @@ import { extractPdfText } from "@/server/cv/pdf/extract";
 import { pdfPool } from "@/server/cv/pdf/pool";
 import { readingOrder } from "@/server/cv/parse/layout";
 import { parseResume } from "@/server/cv/parse/resume";
-import { eqOrAbsent, norm, phoneKey, sameDates, toFixtureShape, wholeEntries } from "../../bench/lib/score";
+import { eqOrAbsent, norm, phoneKey, sameDates, sameDegree, toFixtureShape, wholeEntries } from "../../bench/lib/score";
 import { makePerson } from "../../scripts/corpus/people";
 import { TEMPLATES } from "../../scripts/corpus/render";
 import { expectedFor, squash } from "../../scripts/corpus/truth";
@@ -39,7 +39,7 @@ describe.each(["export-classic", "typst-classic"])("generated CVs through %s", (
       const edu = expected.education ?? [];
       entries += exp.length + edu.length;
       whole += wholeEntries(exp, got.experience, (e, g) => eqOrAbsent(e.title, g.title) && eqOrAbsent(e.company, g.company) && sameDates(e, g));
-      whole += wholeEntries(edu, got.education, (e, g) => eqOrAbsent(e.institution, g.institution) && eqOrAbsent(e.degree, g.degree));
+      whole += wholeEntries(edu, got.education, (e, g) => eqOrAbsent(e.institution, g.institution) && sameDegree(e.degree, g));
     }
     // Strict: nearly every entry whole (the corpus bench holds the exact figures per template).
     expect(whole / entries, `${whole} of ${entries} entries whole`).toBeGreaterThanOrEqual(0.9);

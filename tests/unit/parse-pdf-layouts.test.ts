@@ -191,7 +191,7 @@ describe("PDF layouts", () => {
       text(doc, "Sep 2015 – Jun 2018", 460, 135);
       text(doc, "BSc Physics · First Class Honours", 40, 149);
     });
-    expect(honours.education.map((e) => [e.institution, e.studyType, e.score])).toEqual([["Harlow University", "BSc Physics", "First Class Honours"]]);
+    expect(honours.education.map((e) => [e.institution, e.studyType, e.area, e.score])).toEqual([["Harlow University", "BSc", "Physics", "First Class Honours"]]);
     const grouped = await parsePdf((doc) => {
       header(doc);
       text(doc, "Education", 40, 110, 13, true);
@@ -745,5 +745,21 @@ describe("PDF layouts", () => {
       ["Universidad de Valmira", "Grado en Ingeniería Informática"],
       ["Universidad de Orvieda", "Máster en Ciencia de Datos"],
     ]);
+  });
+
+  it("reads a heading whose letter spacing broke it mid-word, and an abbreviated degree followed by its field", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "EXPERIENC E", 40, 110, 14);
+      text(doc, "ORVIKA LABS  03/2019 - PRESENT", 40, 132, 13);
+      text(doc, "SOFTWARE ENGINEER", 40, 150, 11);
+      text(doc, "Built the billing service and its reconciliation jobs for three markets.", 40, 166, 10);
+      text(doc, "EDUC ATION", 40, 200, 14);
+      text(doc, "KESTREL UNIVERSITY  09/2014 - 06/2018", 40, 222, 13);
+      text(doc, "B.S Applied Mathematics", 40, 240, 11);
+      text(doc, "GPA 3.9", 40, 256, 10);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType, e.area, e.startDate])).toEqual([["KESTREL UNIVERSITY", "B.S", "Applied Mathematics", "2014-09"]]);
+    expect(cv.work.map((w) => [w.name, w.position])).toEqual([["ORVIKA LABS", "SOFTWARE ENGINEER"]]);
   });
 });

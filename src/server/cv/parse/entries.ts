@@ -957,6 +957,10 @@ export function toEducations(input: RawEntry[]): CvEducation[] {
   return educations;
 }
 
+/** An abbreviated degree ("B.S", "BSc", "M.Sc.", "MBA", "PhD", "LL.M.") and, after it, a field named without "in". */
+const ABBREVIATED_DEGREE_RE =
+  /^((?:[BM]\.?\s?(?:S|A|Sc|Eng|Ed|Tech|Phil|Com|F\.?A)|Ph\.?\s?D|D\.?Phil|M\.?B\.?A|BBA|LL\.?[BM])\.?)\s+(?!(?:in|of|en|de|in der|im|degree)\s)(\p{Lu}[\p{L}&,' -]+)$/u;
+
 export function toEducation(input: RawEntry, school?: string): CvEducation {
   let entry = input;
   const heads = entry.heads.map((h) => h.text).filter((h) => h !== entry.fields?.area);
@@ -1037,6 +1041,13 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
       degree = clean(degree.slice(0, gpa.index)) || undefined;
     }
   }
+  // "B.S Computer Science", "MSc Physics": an abbreviated degree, then its field (JSON Resume's "studyType area").
+  let areaAfter: string | undefined;
+  const abbreviated = degree?.match(ABBREVIATED_DEGREE_RE);
+  if (abbreviated && !DEGREE_RE.test(abbreviated[2]!)) {
+    degree = abbreviated[1];
+    areaAfter = abbreviated[2];
+  }
   // "Mathematik, Master of Science (1,0)": the field before the degree, a grade in brackets after it.
   let areaBefore: string | undefined;
   if (degree) {
@@ -1054,7 +1065,8 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
   // A grade or the honours on a line of their own under the degree ("Note 1,7", "First Class Honours").
   const gradeLine = entry.body.find((b) => GRADE_LINE_RE.test(b) || HONOURS_RE.test(b));
   score ??= gradeLine?.replace(/^[^:：]*[:：]\s*/u, "").trim() || undefined;
-  const area = areaBefore ?? degree?.match(/\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
+  // (After the last "in" or "of": "Bachelor of Science in Physics" is in Physics.)
+  const area = areaBefore ?? areaAfter ?? degree?.match(/^.*\b(?:in|of|en|de|in der|im)\s+([\p{Lu}][\p{L}&,' -]+)$/u)?.[1];
   const rest = heads.filter((h) => h !== institution && h !== degree);
   return {
     institution,

@@ -111,9 +111,9 @@ export function sectionOf(text: string): SectionKey | null {
   if (key.length === 0 || key.length > 60) return null;
   const exact = known(key);
   if (exact) return exact;
-  // "EXPERIENC E", "SUM M ARY": a heading whose letter spacing broke it into pieces; "WORKEXPERIENCE": one
-  // whose word space was lost.
-  if ((/(?:^|\s)\p{L}(?:\s|$)/u.test(key) || !key.includes(" ")) && key.length <= 30) {
+  // "EXPERIENC E", "SUM M ARY", "EDUC ATION": a heading whose letter spacing broke it into pieces;
+  // "WORKEXPERIENCE": one whose word space was lost.
+  if (key.length <= 30) {
     const joined = LOOKUP_JOINED.get(key.replace(/\s+/g, ""));
     if (joined) return joined;
   }
