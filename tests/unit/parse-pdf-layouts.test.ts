@@ -762,4 +762,19 @@ describe("PDF layouts", () => {
     expect(cv.education.map((e) => [e.institution, e.studyType, e.area, e.startDate])).toEqual([["KESTREL UNIVERSITY", "B.S", "Applied Mathematics", "2014-09"]]);
     expect(cv.work.map((w) => [w.name, w.position])).toEqual([["ORVIKA LABS", "SOFTWARE ENGINEER"]]);
   });
+
+  it("keeps the campus after a school named after a region, and parts the town from a school named otherwise", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Education", 40, 110, 14, true);
+      text(doc, "2011–2013 Master of Finance", 40, 135);
+      text(doc, "The University of Westmarch, Dunmore", 300, 135);
+      text(doc, "2007–2011 Bachelor of Arts", 40, 160);
+      text(doc, "Harrowgate University, Dunmore", 300, 160);
+    });
+    expect(cv.education.map((e) => [e.institution, e.studyType])).toEqual([
+      ["The University of Westmarch, Dunmore", "Master of Finance"],
+      ["Harrowgate University", "Bachelor of Arts"],
+    ]);
+  });
 });

@@ -745,6 +745,15 @@ const degreeAndSchool = (degree: string, school: string) => DEGREE_RE.test(degre
 /** Job-title words on one side and not the other, or organisation cues on one side and not the other. */
 export const readDifferently = (x: string, y: string) => TITLE_WORDS.test(x) !== TITLE_WORDS.test(y) || orgCue(x) !== orgCue(y);
 
+/**
+ * "The University of California, Berkeley", "University of Illinois, Urbana-Champaign": a school named after a
+ * region (not a country) and, after its comma, the campus: one name.
+ */
+function schoolAndCampus(school: string, campus: string): boolean {
+  const region = school.match(/^.*\b(?:of|de|di|do|da|del)\s+(\p{Lu}[\p{L}-]+(?:\s\p{Lu}[\p{L}-]+)?)$/u);
+  return region !== null && INSTITUTION_RE.test(school) && !isCountry(region[1]!) && wordCount(campus) === 1 && looksLikePlace(campus);
+}
+
 export function splitAtCommas(text: string, entry: RawEntry): string[] {
   // "Mountain View, CA", "Seoul, S.Korea": a place as a whole, taken as the location below.
   if (LOCATION_RE.test(text) && wordCount(text) <= 5 && !orgCue(text) && !TITLE_WORDS.test(text) && !degreeNotRegion(text)) return [clean(text)];
@@ -757,6 +766,7 @@ export function splitAtCommas(text: string, entry: RawEntry): string[] {
   // With two pieces, the second is a place only when it reads as one beyond doubt (one word, or "Town (Country)")
   // after an organisation: "Coding Giants España" after a job title is the employer.
   const last = pieces[pieces.length - 1]!;
+  if (pieces.length === 2 && schoolAndCampus(pieces[0]!, last)) return [pieces.join(", ")];
   const surePlace = wordCount(last) === 1 || /\([\p{Lu}][\p{L} ]+\)$/u.test(last);
   if (pieces.length >= 2 && !entry.location && looksLikePlace(last) && (pieces.length > 2 || (surePlace && (entry.heads.length > 0 || orgCue(pieces[0]!))))) {
     entry.location = pieces.pop();
@@ -1018,7 +1028,7 @@ export function toEducation(input: RawEntry, school?: string): CvEducation {
   if (institution?.includes(", ")) {
     // "Princeton University, Computer Science"
     const [inst, ...rest] = institution.split(", ");
-    if (INSTITUTION_RE.test(inst!) && !INSTITUTION_RE.test(rest.join(", "))) {
+    if (!(rest.length === 1 && schoolAndCampus(inst!, rest[0]!)) && INSTITUTION_RE.test(inst!) && !INSTITUTION_RE.test(rest.join(", "))) {
       institution = inst;
       // "Centro Universitário Senac, Tecnólogo, Análise e Desenvolvimento de Sistemas": the degree, then its field.
       if (!degree && DEGREE_RE.test(rest[0]!)) degree = rest.shift();
