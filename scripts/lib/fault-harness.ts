@@ -240,8 +240,8 @@ export class Scenario {
 
   /** Rows of tasks, straight from the table. */
   async rows(ids?: string[]) {
-    return this.admin.query<{ id: string; user_id: string; status: string; lease_owner: string | null; attempts: number; error_message: string | null; type: string }>(
-      `select id, user_id, status, lease_owner, attempts, error_message, type from background_task${ids ? " where id = any($1)" : ""}`,
+    return this.admin.query<{ id: string; user_id: string; status: string; lease_owner: string | null; lease_expires_at: number | null; attempts: number; error_message: string | null; type: string }>(
+      `select id, user_id, status, lease_owner, lease_expires_at::float8 as lease_expires_at, attempts, error_message, type from background_task${ids ? " where id = any($1)" : ""}`,
       ids ? [ids] : [],
     );
   }
