@@ -777,4 +777,17 @@ describe("PDF layouts", () => {
       ["Harrowgate University", "Bachelor of Arts"],
     ]);
   });
+
+  it("reads the right-hand one of two place-shaped cells as the place, the other as the organisation", async () => {
+    const cv = await parsePdf((doc) => {
+      header(doc);
+      text(doc, "Experience", 40, 110, 14, true);
+      text(doc, "Harwick Signal Command, MND", 40, 135, 10, true);
+      text(doc, "Dunmore, S.Korea", 450, 135, 10);
+      text(doc, "Security Researcher", 40, 149, 9);
+      text(doc, "Aug. 2014 – Apr. 2016", 450, 149, 9);
+      text(doc, "• Built a backtracking system for the network operations team.", 40, 163, 9);
+    });
+    expect(cv.work.map((w) => [w.position, w.name, w.location, w.startDate])).toEqual([["Security Researcher", "Harwick Signal Command, MND", "Dunmore, S.Korea", "2014-08"]]);
+  });
 });

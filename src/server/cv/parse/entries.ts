@@ -679,8 +679,10 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
     // "Title, Organisation, City": a trailing place is the location; the rest splits at a comma when its
     // two sides read differently (one as a job title or an organisation, the other not).
     if (!semi && !sentence && parts.length === 1 && /,\s/.test(text) && named.length < 2) parts = splitAtCommas(text, entry);
+    // (Of two place-shaped cells, "R.O.K Cyber Command, MND ‖ Seoul, S.Korea", the one set on the right is the place.)
+    const placeLater = line.cells.slice(cellIndex + 1).some((c) => placeShaped(clean(c.text)));
     for (const part of parts) {
-      if (!entry.location && LOCATION_RE.test(part) && wordCount(part) <= 5 && placeWords(part) && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !degreeNotRegion(part)) {
+      if (!entry.location && !placeLater && placeShaped(part)) {
         entry.location = part;
         entry.locationAt = entry.heads.length;
         continue;
@@ -700,6 +702,10 @@ export function addHeaderLine(entry: RawEntry, line: Line, date: DateRange | nul
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** "Seoul, S.Korea", "Mountain View, CA": the shape of a place, in words that name no organisation, job or degree. */
+const placeShaped = (part: string) =>
+  LOCATION_RE.test(part) && wordCount(part) <= 5 && placeWords(part) && !ORG_WORDS.test(part) && !TITLE_WORDS.test(part) && !degreeNotRegion(part);
 
 /** Legal forms written before the name ("PT. Otto Menara", "OOO Romashka", "JSC Kazakhtelecom"). */
 const LEGAL_PREFIX_RE = /^(?:PT|OOO|ZAO|OAO|PAO|JSC|TOO|UAB|SIA)\.?\s+\p{Lu}/u;
